@@ -1,0 +1,72 @@
+"""One question in, one short answer out: retrieval + aspect detection + answer composition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge_base.answer import Answer, Aspect, compose_answer, compose_message, compose_not_found, detect_aspect
+from knowledge_base.retrieval.index import load_index
+from knowledge_base.retrieval.retriever import Retriever, SearchResult
+from knowledge_base.settings import RetrievalSettings
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class AskResult:
+    query: str
+    oos: bool
+    aspect: Aspect
+    answer: Answer
+    search: SearchResult | None
+    language: str = "vi"
+    procedures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of ``motcua ask --json`` (DESIGN.md contract)."""
+        return {
+            "query": self.query,
+            "oos": self.oos,
+            "aspect": str(self.aspect),
+            "answer": self.answer.text,
+            "procedures": self.procedures,
+        }
+
+
+class Assistant:
+    """The retrieval layer's front door; build with :meth:`from_settings` (loads or builds the index)."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+
+    @classmethod
+    def from_settings(cls, settings: RetrievalSettings | None = None, show_progress: bool = True) -> Assistant:
+        settings = settings or RetrievalSettings.from_env()
+        return cls(Retriever(load_index(settings, show_progress=show_progress)))
+
+    def warm_up(self) -> None:
+        self.retriever.index.encoder.warm_up()
+        self.retriever.search("đăng ký khai sinh")
+
+    def ask(self, question: str, top_k: int = 5) -> AskResult:
+        question = question if isinstance(question, str) else ""
+        if len(question) > MAX_QUESTION_CHARS:
+            return self._message(question, "too_long")
+        result = self.retriever.search(question, top_k=top_k)
+        prepared = result.prepared
+        language = prepared.language if prepared else "vi"
+        if prepared is None or not prepared.folded.strip():
+            return self._message(question, "empty", language)
+        aspect = detect_aspect(question)
+        if result.oos or not result.candidates:
+            return AskResult(question, True, aspect, compose_not_found(language), result, language)
+        best = result.candidates[0]
+        alternatives = [c.procedure for c in result.candidates[1:3]] if result.ambiguous else []
+        answer = compose_answer(best.procedure, aspect, lang=language, alternatives=alternatives,
+                                ambiguous=result.ambiguous)
+        procedures = [{"code": c.code, "name": c.name, "score": c.score} for c in result.candidates]
+        return AskResult(question, False, aspect, answer, result, language, procedures)
+
+    def _message(self, question: str, key: str, language: str = "vi") -> AskResult:
+        return AskResult(question, True, Aspect.GENERAL, compose_message(key, language), None, language)

@@ -1,0 +1,44 @@
+"""What of each procedure goes into which retrieval leg."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge_base.curated import CuratedEntry
+from knowledge_base.schema import Procedure
+
+_PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
+
+# Lexical fields (one BM25 index each) and dense passage groups.
+LEXICAL_FIELDS = ("name", "curated", "full")
+DENSE_GROUPS = ("name", "curated")
+FULL_TEXT_CHARS = 3000
+
+
+def display_name(procedure: Procedure) -> str:
+    """The procedure name without the leading "Thủ tục", first letter upper-cased."""
+    name = _PREFIX.sub("", procedure.name).strip()
+    return name[:1].upper() + name[1:]
+
+
+def lexical_texts(procedure: Procedure, curated: CuratedEntry | None) -> tuple[str, str, str]:
+    """(name + field, curated phrases, a capped full text) for the three BM25 legs."""
+    name = f"{display_name(procedure)} {procedure.field}"
+    phrases = " . ".join(curated.phrases) if curated else ""
+    parts = [
+        procedure.result,
+        " ".join(procedure.audiences),
+        procedure.conditions,
+        " ".join(d.name for d in procedure.documents),
+        " ".join(procedure.steps),
+    ]
+    full = " ".join(p for p in parts if p)[:FULL_TEXT_CHARS]
+    return name, phrases, full
+
+
+def dense_passages(procedure: Procedure, curated: CuratedEntry | None) -> list[tuple[int, str]]:
+    """(group, passage) pairs: the name with its field, then each curated phrase on its own."""
+    passages = [(0, f"{display_name(procedure)}. Lĩnh vực {procedure.field}".strip())]
+    if curated:
+        passages.extend((1, phrase) for phrase in dict.fromkeys(curated.phrases))
+    return passages

@@ -1,0 +1,140 @@
+"""Build, persist and load the search index (lexical token lists, dense vectors, tone model).
+
+The index lives in ``<cache>/index/<fingerprint>/``; the fingerprint covers the catalogue file, the curated
+phrase table, the embedding model and this module's layout version, so any change triggers a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge_base.catalogue import load_catalogue
+from knowledge_base.curated import curated_fingerprint, load_curated
+from knowledge_base.embedding import Encoder
+from knowledge_base.retrieval.dense import DenseIndex, passages_with_owners
+from knowledge_base.retrieval.documents import LEXICAL_FIELDS, dense_passages, lexical_texts
+from knowledge_base.retrieval.lexical import LexicalIndex, lexical_tokens
+from knowledge_base.schema import Procedure
+from knowledge_base.settings import RetrievalSettings
+from knowledge_base.text import fold, syllables
+from knowledge_base.text.corpus import training_texts
+from knowledge_base.text.tones import ToneRestorer
+
+LOG = logging.getLogger(__name__)
+INDEX_VERSION = "3"
+
+
+def fold_tokens(text: str) -> list[str]:
+    """The lexical tokens of any text: folded syllables and their bigrams."""
+    return lexical_tokens(syllables(fold(text)))
+
+
+@dataclass
+class SearchIndex:
+    procedures: list[Procedure]
+    lexical: dict[str, LexicalIndex]
+    dense: DenseIndex
+    encoder: Encoder
+    tones: ToneRestorer
+    directory: Path
+    build_seconds: float | None = None
+
+
+def _catalogue_file(settings: RetrievalSettings) -> Path:
+    if settings.catalogue_path:
+        return settings.catalogue_path
+    from knowledge_base.catalogue import DEFAULT_PATH
+
+    return DEFAULT_PATH
+
+
+def index_fingerprint(settings: RetrievalSettings, encoder: Encoder) -> str:
+    digest = hashlib.sha256()
+    digest.update(INDEX_VERSION.encode())
+    digest.update(hashlib.sha256(_catalogue_file(settings).read_bytes()).digest())
+    digest.update(curated_fingerprint().encode())
+    digest.update(encoder.model_fingerprint.encode())
+    return digest.hexdigest()[:20]
+
+
+def tone_training_texts(procedures: list[Procedure]) -> Iterator[str]:
+    """The catalogue's own sentences, to learn tone marks from."""
+    for p in procedures:
+        yield p.name
+        yield from p.steps
+        yield from (d.name for d in p.documents)
+        yield from p.audiences
+        if p.result:
+            yield p.result
+        if p.conditions:
+            yield p.conditions
+
+
+def build_index(settings: RetrievalSettings, directory: Path, show_progress: bool = True) -> None:
+    """Compute everything the retriever needs and write it atomically into ``directory``."""
+    started = time.perf_counter()
+    procedures = load_catalogue(settings.catalogue_path).procedures
+    curated = load_curated()
+    encoder = Encoder(settings.model_id, cache_dir=settings.cache_dir, threads=settings.threads)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=directory.parent))
+    try:
+        texts = [lexical_texts(p, curated.get(p.code)) for p in procedures]
+        tokens = {f: [fold_tokens(t[i]) for t in texts] for i, f in enumerate(LEXICAL_FIELDS)}
+        (tmp / "lexical.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+        ToneRestorer.train(training_texts(tone_training_texts(procedures))).save(tmp / "tones.json.gz")
+        passages, owners, groups = passages_with_owners(
+            [dense_passages(p, curated.get(p.code)) for p in procedures]
+        )
+        vectors = encoder.encode_passages(passages, show_progress=show_progress)
+        DenseIndex(vectors, owners, groups, len(procedures)).save(tmp / "dense")
+        meta = {
+            "codes": [p.code for p in procedures],
+            "model": settings.model_id,
+            "passages": len(passages),
+            "build_seconds": round(time.perf_counter() - started, 2),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        if directory.exists():
+            shutil.rmtree(directory)
+        tmp.rename(directory)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def index_directory(settings: RetrievalSettings, encoder: Encoder) -> Path:
+    return settings.cache_dir / "index" / index_fingerprint(settings, encoder)
+
+
+def load_index(settings: RetrievalSettings, build_if_missing: bool = True, show_progress: bool = True) -> SearchIndex:
+    """Load the index for these settings, building it first when missing or stale."""
+    encoder = Encoder(settings.model_id, cache_dir=settings.cache_dir, threads=settings.threads)
+    directory = index_directory(settings, encoder)
+    if not (directory / "meta.json").exists():
+        if not build_if_missing:
+            raise FileNotFoundError(f"no search index at {directory}; run `motcua index build`")
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        LOG.info("building the search index in %s", directory)
+        build_index(settings, directory, show_progress=show_progress)
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    procedures = load_catalogue(settings.catalogue_path).procedures
+    if meta["codes"] != [p.code for p in procedures]:
+        raise RuntimeError(f"index at {directory} does not match the catalogue; delete it and rebuild")
+    tokens = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
+    return SearchIndex(
+        procedures=procedures,
+        lexical={f: LexicalIndex(tokens[f]) for f in LEXICAL_FIELDS},
+        dense=DenseIndex.load(directory / "dense", len(procedures)),
+        encoder=encoder,
+        tones=ToneRestorer.load(directory / "tones.json.gz"),
+        directory=directory,
+        build_seconds=meta.get("build_seconds"),
+    )

@@ -1,0 +1,70 @@
+"""The fusion of retrieval legs and the out-of-scope decision, with parameters calibrated on data.
+
+Parameters live in ``data/calibration/ranker.json``, written by ``motcua calibrate`` from our own question set
+(``data/calibration/questions.jsonl``) — never from the dev set.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+RANKER_PATH = Path(__file__).parents[1] / "data" / "calibration" / "ranker.json"
+
+# Per-(query, procedure) features, in this order.
+FEATURES = (
+    "bm25_name",
+    "bm25_curated",
+    "bm25_full",
+    "dense_name",
+    "dense_curated",
+    "commune_level",
+    "foreign_unasked",
+    "foreign_asked",
+    "ministry_unasked",
+)
+# Per-query features for the out-of-scope decision, computed on the best candidate.
+OOS_FEATURES = ("top_score", "top_dense_raw", "top_bm25", "known_fraction", "margin")
+
+DEFAULT_WEIGHTS = {
+    "bm25_name": 1.0,
+    "bm25_curated": 1.0,
+    "bm25_full": 0.3,
+    "dense_name": 1.0,
+    "dense_curated": 1.0,
+    "commune_level": 0.05,
+    "foreign_unasked": -0.3,
+    "foreign_asked": 0.2,
+    "ministry_unasked": -0.05,
+}
+
+
+@dataclass
+class RankerParams:
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    oos_coef: list[float] = field(default_factory=lambda: [0.0] * len(OOS_FEATURES))
+    oos_intercept: float = 0.0
+    oos_threshold: float = 0.5  # probability of being in scope below which a question is out of scope
+    ambiguity_margin: float = 0.03  # top-2 fused scores closer than this (relative) → "Ý bạn là…?"
+    calibrated_on: str = "defaults"
+    notes: dict[str, float] = field(default_factory=dict)
+
+    def weight_vector(self) -> np.ndarray:
+        return np.asarray([self.weights.get(name, 0.0) for name in FEATURES], dtype=np.float32)
+
+    def in_scope_probability(self, oos_features: np.ndarray) -> float:
+        z = float(np.dot(self.oos_coef, oos_features) + self.oos_intercept)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, path: Path = RANKER_PATH) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = RANKER_PATH) -> RankerParams:
+        if not path.exists():
+            return cls()
+        return cls(**json.loads(path.read_text(encoding="utf-8")))

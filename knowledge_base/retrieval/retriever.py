@@ -1,0 +1,143 @@
+"""Hybrid retrieval over the catalogue: lexical + dense legs fused linearly, sibling priors, out-of-scope check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge_base.retrieval.dense import signal
+from knowledge_base.retrieval.documents import DENSE_GROUPS, display_name
+from knowledge_base.retrieval.index import SearchIndex, fold_tokens
+from knowledge_base.retrieval.ranker import FEATURES, OOS_FEATURES, RankerParams
+from knowledge_base.retrieval.signals import (
+    is_commune_level,
+    is_ministry_only,
+    mentions_foreign,
+    mentions_ministry,
+)
+from knowledge_base.schema import Procedure
+from knowledge_base.text import PreparedQuery, prepare_query
+
+CODE_IN_TEXT = re.compile(r"\b\d\.\d{6}\b")
+MAX_QUERY_CHARS = 1000
+
+
+@dataclass
+class Candidate:
+    procedure: Procedure
+    score: float
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.procedure.code
+
+    @property
+    def name(self) -> str:
+        return display_name(self.procedure)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    prepared: PreparedQuery | None
+    candidates: list[Candidate]
+    oos: bool
+    in_scope_probability: float
+    ambiguous: bool = False
+    by_code: bool = False  # the question named a procedure code
+
+
+@dataclass
+class QueryFeatures:
+    """Everything the ranker needs about one query: per-procedure features and query-level facts."""
+
+    prepared: PreparedQuery
+    matrix: np.ndarray  # (n_procedures, len(FEATURES))
+    dense_raw: np.ndarray  # (n_procedures,) best raw cosine over the dense groups
+    known_fraction: float
+
+
+class Retriever:
+    def __init__(self, index: SearchIndex, params: RankerParams | None = None) -> None:
+        self.index = index
+        self.params = params or RankerParams.load()
+        self._weights = self.params.weight_vector()
+        self._codes = {p.code: i for i, p in enumerate(index.procedures)}
+        self._static = self._static_features()
+
+    def _static_features(self) -> dict[str, np.ndarray]:
+        procs = self.index.procedures
+        return {
+            "commune": np.asarray([is_commune_level(p) for p in procs], dtype=np.float32),
+            "foreign": np.asarray([p.foreign for p in procs], dtype=np.float32),
+            "ministry": np.asarray([is_ministry_only(p) for p in procs], dtype=np.float32),
+        }
+
+    def prepare(self, text: str) -> PreparedQuery:
+        return prepare_query(text[:MAX_QUERY_CHARS], restorer=self.index.tones)
+
+    def query_features(self, prepared: PreparedQuery) -> QueryFeatures:
+        tokens = fold_tokens(prepared.folded)
+        lexical = self.index.lexical
+        vector = self.index.encoder.encode_queries([prepared.restored or prepared.cleaned or " "])[0]
+        cos = self.index.dense.cosines(vector, n_groups=len(DENSE_GROUPS))
+        foreign_q = mentions_foreign(prepared.folded)
+        ministry_q = mentions_ministry(prepared.folded)
+        st = self._static
+        columns = [
+            lexical["name"].scores(tokens),
+            lexical["curated"].scores(tokens),
+            lexical["full"].scores(tokens),
+            signal(cos[0]),
+            signal(cos[1]),
+            st["commune"],
+            st["foreign"] * (not foreign_q),
+            st["foreign"] * foreign_q,
+            st["ministry"] * (not ministry_q),
+        ]
+        matrix = np.stack(columns, axis=1).astype(np.float32)
+        return QueryFeatures(prepared, matrix, cos.max(axis=0), lexical["name"].known_fraction(tokens))
+
+    def oos_features(self, qf: QueryFeatures, scores: np.ndarray) -> np.ndarray:
+        order = np.argsort(-scores)[:2]
+        top, second = float(scores[order[0]]), float(scores[order[1]]) if len(order) > 1 else 0.0
+        bm25 = float(qf.matrix[order[0], :3].max())
+        return np.asarray(
+            [top, float(qf.dense_raw.max()), bm25, qf.known_fraction, top - second], dtype=np.float32
+        )
+
+    def search(self, text: str, top_k: int = 5) -> SearchResult:
+        """The best ``top_k`` procedures for a citizen's question, best first."""
+        top_k = max(1, min(int(top_k), 50))
+        text = text or ""
+        named = [c for c in CODE_IN_TEXT.findall(text) if c in self._codes]
+        prepared = self.prepare(text)
+        if not prepared.folded.strip():
+            return SearchResult(text, prepared, [], oos=True, in_scope_probability=0.0)
+        qf = self.query_features(prepared)
+        scores = qf.matrix @ self._weights
+        if named:
+            for code in named:
+                scores[self._codes[code]] += 10.0
+        order = np.argsort(-scores)[:top_k]
+        candidates = [
+            Candidate(
+                self.index.procedures[i],
+                round(float(scores[i]), 4),
+                {name: round(float(v), 4) for name, v in zip(FEATURES, qf.matrix[i], strict=True)},
+            )
+            for i in order
+        ]
+        p_in = 1.0 if named else self.params.in_scope_probability(self.oos_features(qf, scores))
+        oos = p_in < self.params.oos_threshold
+        ambiguous = (
+            not oos
+            and not named
+            and len(candidates) > 1
+            and candidates[1].score >= candidates[0].score * (1 - self.params.ambiguity_margin)
+        )
+        return SearchResult(text, prepared, candidates, oos, round(p_in, 4), ambiguous, bool(named))
+

@@ -1,0 +1,203 @@
+"""The ``motcua`` command line (contracts in DESIGN.md: ask, eval, shell; plus index, catalogue, bench…)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="motcua — trợ lý ảo thủ tục hành chính / public-service assistant", no_args_is_help=True,
+                  add_completion=False)
+index_app = typer.Typer(help="The search index.", no_args_is_help=True)
+catalogue_app = typer.Typer(help="The procedure catalogue.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks that print numbers.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(bench_app, name="bench")
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_RAW = REPO.parent / "shared" / "data" / "raw"
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("sentence_transformers", "transformers", "faiss", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _assistant(show_progress: bool = True):
+    from knowledge_base.assistant import Assistant
+
+    _quiet_libraries()
+    return Assistant.from_settings(show_progress=show_progress)
+
+
+def _print_answer(result, debug: bool = False) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print(result.answer.text, markup=False)
+    for number, button in enumerate(result.answer.buttons, start=1):
+        console.print(f"  [{number}] {button.title}", markup=False, style="cyan")
+    if debug and result.search:
+        for c in result.search.candidates:
+            console.print(f"    {c.code} {c.score:.3f} {c.name[:70]}", markup=False, style="dim")
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question; omit it to ask several in a row.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50, help="How many procedures to return.")] = 5,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the retrieved codes and scores.")] = False,
+) -> None:
+    """Ask the retrieval layer a question (in Vietnamese, with or without tone marks, or in English)."""
+    assistant = _assistant(show_progress=not as_json)
+    if question is not None:
+        result = assistant.ask(question, top_k=top_k)
+        if as_json:
+            typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            _print_answer(result, debug)
+        return
+    typer.echo("Hỏi về thủ tục hành chính (Ctrl-D để thoát). Ask about a procedure (Ctrl-D to quit).")
+    while True:
+        try:
+            line = input("\n> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if line.strip().lower() in {"/quit", "/exit", "thoát", "thoat"}:
+            return
+        result = assistant.ask(line, top_k=top_k)
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False)) if as_json else _print_answer(result, debug)
+
+
+@app.command("eval")
+def evaluate(
+    questions: Annotated[Path, typer.Option("--questions", exists=True, dir_okay=False, help="JSON Lines file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    show_misses: Annotated[bool, typer.Option("--misses", help="Also list the questions missed at rank 1.")] = False,
+) -> None:
+    """hit@1, hit@3, MRR, out-of-scope precision/recall, by variant, and warm latency on a question set."""
+    from knowledge_base.evaluation import load_questions, misses, run_questions, summarize
+
+    assistant = _assistant(show_progress=not as_json)
+    assistant.warm_up()
+
+    def ask_one(text: str) -> tuple[list[str], bool, str]:
+        r = assistant.ask(text, top_k=10)
+        ranked = [c.code for c in r.search.candidates] if r.search else []
+        return ranked, r.oos, str(r.aspect)
+
+    outcomes = run_questions(load_questions(questions), ask_one)
+    summary = summarize(outcomes)
+    if show_misses:
+        summary["misses"] = misses(outcomes)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    from knowledge_base.reports import render_eval
+
+    render_eval(summary)
+
+
+@index_app.command("build")
+def index_build(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the cached index is current.")] = False,
+) -> None:
+    """Build the search index (with a progress bar) into the cache folder."""
+    import shutil
+    import time
+
+    from knowledge_base.embedding import Encoder
+    from knowledge_base.retrieval.index import build_index, index_directory
+    from knowledge_base.settings import RetrievalSettings
+
+    _quiet_libraries()
+    settings = RetrievalSettings.from_env()
+    directory = index_directory(settings, Encoder(settings.model_id, cache_dir=settings.cache_dir))
+    if (directory / "meta.json").exists() and not force:
+        typer.echo(f"index is current: {directory}")
+        return
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    build_index(settings, directory, show_progress=True)
+    typer.echo(f"index built in {time.perf_counter() - started:.1f} s: {directory}")
+
+
+@catalogue_app.command("ingest")
+def catalogue_ingest(
+    raw: Annotated[Path, typer.Option("--raw", help="Folder holding the crawls.")] = DEFAULT_RAW,
+    out: Annotated[Path | None, typer.Option("--out", help="Catalogue JSONL to write.")] = None,
+) -> None:
+    """Parse the portal crawls into the normalized catalogue and print a parse-quality report."""
+    from knowledge_base.catalogue import DEFAULT_PATH
+    from knowledge_base.ingest import run_ingest
+
+    if not raw.is_dir():
+        typer.echo(f"no crawl folder at {raw}", err=True)
+        raise typer.Exit(2)
+    report = run_ingest(raw, out or DEFAULT_PATH)
+    typer.echo(report.render())
+
+
+@app.command()
+def calibrate(
+    questions: Annotated[Path | None, typer.Option("--questions", help="Our own tuning set.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print, don't write ranker.json.")] = False,
+) -> None:
+    """Fit the fusion weights and the out-of-scope threshold on our own question set (never the dev set)."""
+    from knowledge_base.retrieval.calibration import CALIBRATION_QUESTIONS, calibrate as fit
+
+    assistant = _assistant()
+    params, report = fit(assistant.retriever, questions or CALIBRATION_QUESTIONS)
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    if not dry_run:
+        params.save()
+        typer.echo("wrote knowledge_base/data/calibration/ranker.json")
+
+
+@bench_app.command("retrieval")
+def bench_retrieval(
+    questions: Annotated[Path, typer.Option("--questions", exists=True, dir_okay=False)] = (
+        REPO.parent / "shared" / "eval" / "dev.jsonl"
+    ),
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Latency runs over the set (median reported).")] = 3,
+    build: Annotated[bool, typer.Option("--build/--no-build", help="Also time a full index build.")] = True,
+) -> None:
+    """Quality by variant and aspect, warm latency p50/p95 (median of runs), index build time, peak memory."""
+    from knowledge_base.bench import run_retrieval_benchmark
+
+    _quiet_libraries()
+    run_retrieval_benchmark(questions, runs=runs, build=build)
+
+
+@app.command("tones-report")
+def tones_report(
+    holdout: Annotated[float, typer.Option("--holdout", min=0.01, max=0.5)] = 0.1,
+) -> None:
+    """Accuracy of tone-mark restoration on catalogue sentences held out from its training."""
+    from knowledge_base.catalogue import load_catalogue
+    from knowledge_base.retrieval.index import tone_training_texts
+    from knowledge_base.text.tones import evaluate_tone_restorer
+
+    texts = list(tone_training_texts(load_catalogue().procedures))
+    typer.echo(json.dumps(evaluate_tone_restorer(texts, holdout_fraction=holdout, seed=0), indent=2))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up, lint, and run every test (unit and integration). Exit code 5 (no tests collected) counts as failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+# A cache inside the clone: a fresh clone converts the model and builds the index from scratch.
+export MOTCUA_CACHE_DIR="${MOTCUA_CACHE_DIR:-$PWD/.cache/motcua}"
+.venv/bin/ruff check . || exit 1
+.venv/bin/python -m pytest "$@"
+status=$?
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: failing" >&2
+  exit 1
+fi
+exit "$status"
