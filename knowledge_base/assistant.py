@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge_base.answer import Answer, Aspect, compose_answer, compose_message, compose_not_found, detect_aspect
+from knowledge_base.answer import (
+    Answer,
+    Aspect,
+    compose_answer,
+    compose_message,
+    compose_not_found,
+    detect_aspect,
+)
 from knowledge_base.retrieval.index import load_index
 from knowledge_base.retrieval.retriever import Retriever, SearchResult
 from knowledge_base.settings import RetrievalSettings

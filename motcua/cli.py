@@ -90,6 +90,11 @@ def evaluate(
     """hit@1, hit@3, MRR, out-of-scope precision/recall, by variant, and warm latency on a question set."""
     from knowledge_base.evaluation import load_questions, misses, run_questions, summarize
 
+    try:
+        rows = load_questions(questions)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     assistant = _assistant(show_progress=not as_json)
     assistant.warm_up()
 
@@ -98,7 +103,7 @@ def evaluate(
         ranked = [c.code for c in r.search.candidates] if r.search else []
         return ranked, r.oos, str(r.aspect)
 
-    outcomes = run_questions(load_questions(questions), ask_one)
+    outcomes = run_questions(rows, ask_one)
     summary = summarize(outcomes)
     if show_misses:
         summary["misses"] = misses(outcomes)
@@ -158,7 +163,8 @@ def calibrate(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print, don't write ranker.json.")] = False,
 ) -> None:
     """Fit the fusion weights and the out-of-scope threshold on our own question set (never the dev set)."""
-    from knowledge_base.retrieval.calibration import CALIBRATION_QUESTIONS, calibrate as fit
+    from knowledge_base.retrieval.calibration import CALIBRATION_QUESTIONS
+    from knowledge_base.retrieval.calibration import calibrate as fit
 
     assistant = _assistant()
     params, report = fit(assistant.retriever, questions or CALIBRATION_QUESTIONS)

@@ -93,13 +93,15 @@ class Encoder:
                 self._model = model
             return self._model
 
-    def _encode(self, texts: list[str], prompt_name: str, show_progress: bool) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], prompt_name: str, show_progress: bool, threads: int | None = None
+    ) -> np.ndarray:
         model = self._loaded()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        torch.set_num_threads(self.threads)
+        torch.set_num_threads(threads or self.threads)
         prompt = {"prompt_name": prompt_name} if prompt_name in model.prompts else {}
         vectors = model.encode(
             list(texts),
@@ -114,5 +116,6 @@ class Encoder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "query", show_progress=False)
 
-    def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        return self._encode(texts, "passage", show_progress=show_progress)
+    def encode_passages(self, texts: list[str], show_progress: bool = False, threads: int | None = None) -> np.ndarray:
+        """Passage vectors; ``threads`` overrides the query thread count for this call (index builds)."""
+        return self._encode(texts, "passage", show_progress=show_progress, threads=threads)

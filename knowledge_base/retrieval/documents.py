@@ -13,6 +13,7 @@ _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
 LEXICAL_FIELDS = ("name", "curated", "full")
 DENSE_GROUPS = ("name", "curated")
 FULL_TEXT_CHARS = 3000
+PASSAGE_CHARS = 160  # names beyond this add encoding time, not meaning
 
 
 def display_name(procedure: Procedure) -> str:
@@ -38,7 +39,10 @@ def lexical_texts(procedure: Procedure, curated: CuratedEntry | None) -> tuple[s
 
 def dense_passages(procedure: Procedure, curated: CuratedEntry | None) -> list[tuple[int, str]]:
     """(group, passage) pairs: the name with its field, then each curated phrase on its own."""
-    passages = [(0, f"{display_name(procedure)}. Lĩnh vực {procedure.field}".strip())]
+    name = display_name(procedure)
+    if len(name) > PASSAGE_CHARS:
+        name = name[:PASSAGE_CHARS].rsplit(" ", 1)[0]
+    passages = [(0, f"{name}. Lĩnh vực {procedure.field}".strip())]
     if curated:
         passages.extend((1, phrase) for phrase in dict.fromkeys(curated.phrases))
     return passages

@@ -21,7 +21,8 @@ from knowledge_base.curated import curated_fingerprint, load_curated
 from knowledge_base.embedding import Encoder
 from knowledge_base.retrieval.dense import DenseIndex, passages_with_owners
 from knowledge_base.retrieval.documents import LEXICAL_FIELDS, dense_passages, lexical_texts
-from knowledge_base.retrieval.lexical import LexicalIndex, lexical_tokens
+from knowledge_base.retrieval.lexical import CoverageIndex, LexicalIndex, lexical_tokens
+from knowledge_base.retrieval.vector_cache import VectorCache
 from knowledge_base.schema import Procedure
 from knowledge_base.settings import RetrievalSettings
 from knowledge_base.text import fold, syllables
@@ -41,6 +42,7 @@ def fold_tokens(text: str) -> list[str]:
 class SearchIndex:
     procedures: list[Procedure]
     lexical: dict[str, LexicalIndex]
+    name_coverage: CoverageIndex
     dense: DenseIndex
     encoder: Encoder
     tones: ToneRestorer
@@ -93,7 +95,11 @@ def build_index(settings: RetrievalSettings, directory: Path, show_progress: boo
         passages, owners, groups = passages_with_owners(
             [dense_passages(p, curated.get(p.code)) for p in procedures]
         )
-        vectors = encoder.encode_passages(passages, show_progress=show_progress)
+        cache = VectorCache(settings.cache_dir / "vectors", encoder.model_fingerprint)
+        vectors = cache.encode(
+            passages,
+            lambda t: encoder.encode_passages(t, show_progress=show_progress, threads=settings.build_threads),
+        )
         DenseIndex(vectors, owners, groups, len(procedures)).save(tmp / "dense")
         meta = {
             "codes": [p.code for p in procedures],
@@ -132,6 +138,7 @@ def load_index(settings: RetrievalSettings, build_if_missing: bool = True, show_
     return SearchIndex(
         procedures=procedures,
         lexical={f: LexicalIndex(tokens[f]) for f in LEXICAL_FIELDS},
+        name_coverage=CoverageIndex(tokens["name"]),
         dense=DenseIndex.load(directory / "dense", len(procedures)),
         encoder=encoder,
         tones=ToneRestorer.load(directory / "tones.json.gz"),

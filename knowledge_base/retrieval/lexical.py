@@ -9,6 +9,7 @@ scaling, so a leg without signal cannot drag a fused ranking around.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ B = 0.75
 def lexical_tokens(words: Sequence[str]) -> list[str]:
     """Unigrams plus adjacent bigrams ("dang", "ky", "dang_ky") of already folded syllables."""
     unigrams = [w for w in words if w]
-    bigrams = [f"{a}_{b}" for a, b in zip(unigrams, unigrams[1:], strict=False)]
+    bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(unigrams)]
     return unigrams + bigrams
 
 
@@ -57,3 +58,37 @@ class LexicalIndex:
         if not unigrams:
             return 0.0
         return sum(t in self._idf for t in unigrams) / len(unigrams)
+
+
+class CoverageIndex:
+    """How much of each document's own (idf-weighted) words the query covers.
+
+    BM25 asks how much of the query a document matches; this asks the reverse, which separates siblings: for
+    "đăng ký kết hôn …" the plain "Đăng ký kết hôn" is fully covered while "Đăng ký kết hôn lưu động" is not.
+    """
+
+    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
+        from scipy.sparse import csr_matrix
+
+        unigram_docs = [sorted({t for t in doc if "_" not in t}) for doc in documents]
+        df: Counter[str] = Counter(t for doc in unigram_docs for t in doc)
+        n = max(len(documents), 1)
+        self._vocab = {t: i for i, t in enumerate(sorted(df))}
+        idf = np.asarray([math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in sorted(df)], dtype=np.float32)
+        rows, cols = [], []
+        for r, doc in enumerate(unigram_docs):
+            for t in doc:
+                rows.append(r)
+                cols.append(self._vocab[t])
+        values = idf[cols] if cols else np.zeros(0, dtype=np.float32)
+        self._matrix = csr_matrix((values, (rows, cols)), shape=(len(documents), len(self._vocab)))
+        totals = np.asarray(self._matrix.sum(axis=1)).ravel()
+        self._totals = np.where(totals > 0, totals, 1.0).astype(np.float32)
+
+    def coverage(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """Per document, the idf-weighted share of its words that occur in the query (0–1)."""
+        ids = sorted({self._vocab[t] for t in query_tokens if t in self._vocab})
+        if not ids:
+            return np.zeros(self._matrix.shape[0], dtype=np.float32)
+        covered = np.asarray(self._matrix[:, ids].sum(axis=1)).ravel()
+        return (covered / self._totals).astype(np.float32)

@@ -10,7 +10,7 @@ import numpy as np
 from knowledge_base.retrieval.dense import signal
 from knowledge_base.retrieval.documents import DENSE_GROUPS, display_name
 from knowledge_base.retrieval.index import SearchIndex, fold_tokens
-from knowledge_base.retrieval.ranker import FEATURES, OOS_FEATURES, RankerParams
+from knowledge_base.retrieval.ranker import FEATURES, RankerParams
 from knowledge_base.retrieval.signals import (
     is_commune_level,
     is_ministry_only,
@@ -93,6 +93,7 @@ class Retriever:
             lexical["full"].scores(tokens),
             signal(cos[0]),
             signal(cos[1]),
+            self.index.name_coverage.coverage(tokens),
             st["commune"],
             st["foreign"] * (not foreign_q),
             st["foreign"] * foreign_q,

@@ -11,7 +11,9 @@ _FOREIGN = re.compile(
     r"\b(nuoc ngoai|ngoai quoc|viet kieu|quoc tich khac|quoc tich nuoc|nguoi han|han quoc|trung quoc|"
     r"dai loan|nhat ban|nguoi nhat|nguoi my|nuoc my|hoa ky|nguoi uc|nguoi phap|nguoi duc|nguoi nga|"
     r"campuchia|foreign\w*|overseas|expat\w*|abroad|korean|chinese|japanese|american|"
-    r"australian|french|german|british|taiwanese|non-vietnamese)\b"
+    r"australian|french|german|british|taiwanese|canadian|russian|indian|thai|singaporean|malaysian|filipino|"
+    r"indonesian|italian|spanish|dutch|swiss|swedish|norwegian|danish|laotian|cambodian|i am not vietnamese|"
+    r"non-vietnamese)\b"
 )
 _PROVINCE = re.compile(r"\b(cap tinh|so tu phap|so tai chinh|so xay dung|so nong nghiep|province|provincial)\b")
 _MINISTRY = re.compile(r"\b(cap bo|bo tu phap|bo cong an|bo tai chinh|bo quoc phong|trung uong|ministry|cuc )\b")
