@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from knowledge_base.retrieval.retriever import Retriever, SearchResult
 from knowledge_base.settings import RetrievalSettings
 
 MAX_QUESTION_CHARS = 2000
+_PAYLOAD = re.compile(r"^/(ask_aspect|choose_procedure)(\{.*\})$", re.DOTALL)
 
 
 @dataclass
@@ -74,6 +77,28 @@ class Assistant:
                                 ambiguous=result.ambiguous)
         procedures = [{"code": c.code, "name": c.name, "score": c.score} for c in result.candidates]
         return AskResult(question, False, aspect, answer, result, language, procedures)
+
+    def follow(self, payload: str, lang: str = "vi") -> AskResult:
+        """Answer a button press (``/ask_aspect{"aspect": …, "code": …}`` or ``/choose_procedure{"code": …}``).
+
+        Payloads can be typed or forged: anything that does not name a known procedure and aspect gets the
+        "not understood" message instead of an error.
+        """
+        match = _PAYLOAD.match(payload.strip()) if isinstance(payload, str) else None
+        try:
+            entities = json.loads(match.group(2)) if match else {}
+        except ValueError:
+            entities = {}
+        procedure = self.retriever.procedure(str(entities.get("code", ""))) if isinstance(entities, dict) else None
+        if procedure is None:
+            return self._message(str(payload)[:200], "empty", lang)
+        try:
+            aspect = Aspect(entities.get("aspect", "general"))
+        except ValueError:
+            aspect = Aspect.GENERAL
+        answer = compose_answer(procedure, aspect, lang=lang)
+        procedures = [{"code": procedure.code, "name": procedure.name, "score": 1.0}]
+        return AskResult(str(payload), False, aspect, answer, None, lang, procedures)
 
     def _message(self, question: str, key: str, language: str = "vi") -> AskResult:
         return AskResult(question, True, Aspect.GENERAL, compose_message(key, language), None, language)

@@ -68,17 +68,32 @@ def ask(
         else:
             _print_answer(result, debug)
         return
-    typer.echo("Hỏi về thủ tục hành chính (Ctrl-D để thoát). Ask about a procedure (Ctrl-D to quit).")
+    typer.echo(
+        "Hỏi về thủ tục hành chính; gõ số để chọn nút, Ctrl-D để thoát.\n"
+        "Ask about a procedure; type a number to press a button, Ctrl-D to quit."
+    )
+    buttons: list = []
+    language = "vi"
     while True:
         try:
-            line = input("\n> ")
+            line = input("\n> ").strip()
         except (EOFError, KeyboardInterrupt):
             typer.echo("")
             return
-        if line.strip().lower() in {"/quit", "/exit", "thoát", "thoat"}:
+        if line.lower() in {"/quit", "/exit", "thoát", "thoat"}:
             return
-        result = assistant.ask(line, top_k=top_k)
-        typer.echo(json.dumps(result.to_json(), ensure_ascii=False)) if as_json else _print_answer(result, debug)
+        if line.isdigit() and 1 <= int(line) <= len(buttons):
+            result = assistant.follow(buttons[int(line) - 1].payload, lang=language)
+        elif line.startswith("/"):
+            result = assistant.follow(line, lang=language)
+        else:
+            result = assistant.ask(line, top_k=top_k)
+            language = result.language
+        buttons = result.answer.buttons
+        if as_json:
+            typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            _print_answer(result, debug)
 
 
 @app.command("eval")

@@ -116,8 +116,8 @@ VI: dict[str, str] = {
     # messages without a procedure
     "not_found": (
         "Xin lỗi, tôi chưa tìm thấy thủ tục hành chính phù hợp với câu hỏi của bạn.\n"
-        "Tôi có thể giúp bạn: tra cứu thủ tục (giấy tờ cần mang, lệ phí, thời gian, nơi nộp), "
-        "tra cứu tình trạng hồ sơ và điền sẵn tờ khai.\n"
+        "Tôi có thể giúp bạn tra cứu thủ tục hành chính: giấy tờ cần mang, lệ phí, thời gian, nơi nộp, "
+        "các bước và kết quả.\n"
         "Bạn thử hỏi ngắn gọn hơn, ví dụ: «Đăng ký khai sinh cần giấy tờ gì?»,"
         " hoặc chọn một thủ tục bên dưới."
     ),
@@ -226,8 +226,8 @@ EN: dict[str, str] = {
     "button.alternative": "Did you mean: {name}",
     "not_found": (
         "Sorry, I could not find an administrative procedure matching your question.\n"
-        "I can help with: procedures (documents, fees, processing time, where to apply), "
-        "the status of your application, and pre-filling forms.\n"
+        "I can help with administrative procedures: documents, fees, processing time, where to apply, "
+        "steps and results.\n"
         "Try a shorter question, e.g. «documents for birth registration», or pick a procedure below."
     ),
     "empty": "Which procedure would you like to ask about? E.g. «documents for marriage registration».",

@@ -10,6 +10,7 @@ scaling, so a leg without signal cannot drag a fused ranking around.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ class LexicalIndex:
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
         """``documents``: token lists (see :func:`lexical_tokens`), one per document, in catalogue order."""
         self.size = len(documents)
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
         self._bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
         corpus = [list(doc) if doc else ["<empty>"] for doc in documents]
         self._bm25.index(corpus, show_progress=False)

@@ -76,6 +76,11 @@ class Retriever:
             "ministry": np.asarray([is_ministry_only(p) for p in procs], dtype=np.float32),
         }
 
+    def procedure(self, code: str) -> Procedure | None:
+        """The catalogue entry for a procedure code, or None."""
+        i = self._codes.get(code)
+        return self.index.procedures[i] if i is not None else None
+
     def prepare(self, text: str) -> PreparedQuery:
         return prepare_query(text[:MAX_QUERY_CHARS], restorer=self.index.tones)
 

@@ -91,3 +91,27 @@ def test_bad_input_never_raises(assistant, text: str) -> None:
     assert "Traceback" not in result.answer.text
     assert "<script>" not in result.answer.text
     assert set(result.to_json()) == {"query", "oos", "aspect", "answer", "procedures"}
+
+
+def test_button_payload_answers_the_aspect_of_that_procedure(assistant) -> None:
+    result = assistant.follow('/ask_aspect{"aspect":"fee","code":"1.000894"}')
+    assert result.procedures[0]["code"] == KET_HON
+    assert str(result.aspect) == "fee"
+    assert "1.000894" in result.answer.text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '/ask_aspect{"aspect":"fee","code":"9.999999"}',
+        '/ask_aspect{"aspect":"<script>","code":"1.000894"}',
+        "/choose_procedure{not json",
+        '/choose_procedure["1.000894"]',
+        "/inform{\"x\": " + "9" * 5000 + "}",
+        "",
+    ],
+)
+def test_forged_payloads_get_a_clear_message(assistant, payload: str) -> None:
+    result = assistant.follow(payload)
+    assert result.answer.text.strip()
+    assert "<script>" not in result.answer.text
