@@ -108,9 +108,14 @@ def build_index(settings: RetrievalSettings, directory: Path, show_progress: boo
             "build_seconds": round(time.perf_counter() - started, 2),
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        if directory.exists():
-            shutil.rmtree(directory)
-        tmp.rename(directory)
+        if directory.exists() and not (directory / "meta.json").exists():
+            shutil.rmtree(directory)  # a half-written leftover
+        try:
+            tmp.rename(directory)
+        except OSError:
+            # Another process finished the same build first; its index has the same fingerprint.
+            if not (directory / "meta.json").exists():
+                raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
