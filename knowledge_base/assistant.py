@@ -73,8 +73,9 @@ class Assistant:
             return AskResult(question, True, aspect, compose_not_found(language), result, language)
         best = result.candidates[0]
         alternatives = [c.procedure for c in result.candidates[1:3]] if result.ambiguous else []
-        answer = compose_answer(best.procedure, aspect, lang=language, alternatives=alternatives,
-                                ambiguous=result.ambiguous)
+        answer = compose_answer(
+            best.procedure, aspect, lang=language, alternatives=alternatives, ambiguous=result.ambiguous
+        )
         procedures = [{"code": c.code, "name": c.name, "score": c.score} for c in result.candidates]
         return AskResult(question, False, aspect, answer, result, language, procedures)
 

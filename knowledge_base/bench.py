@@ -69,13 +69,17 @@ def run_retrieval_benchmark(questions_path: Path, runs: int = 3, build: bool = T
         p95s.append(summary["latency_ms"]["p95"])
     assert summary is not None
     render_eval(summary, console)
-    console.print(f"warm query latency over {runs} runs of {len(questions)} questions, one thread: "
-                  f"p50 median {statistics.median(p50s):.1f} ms, p95 median {statistics.median(p95s):.1f} ms "
-                  f"(p95 per run: {', '.join(f'{v:.1f}' for v in p95s)})")
+    console.print(
+        f"warm query latency over {runs} runs of {len(questions)} questions, one thread: "
+        f"p50 median {statistics.median(p50s):.1f} ms, p95 median {statistics.median(p95s):.1f} ms "
+        f"(p95 per run: {', '.join(f'{v:.1f}' for v in p95s)})"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.print(f"peak RSS of the query process: {rss:.0f} MiB")
     if build:
         seconds, peak = time_index_build(settings)
-        console.print(f"full index build: {seconds:.1f} s, peak RSS {peak:.0f} MiB "
-                      f"({assistant.retriever.index.dense.n_passages} passages, "
-                      f"{len(assistant.retriever.index.procedures)} procedures)")
+        console.print(
+            f"full index build: {seconds:.1f} s, peak RSS {peak:.0f} MiB "
+            f"({assistant.retriever.index.dense.n_passages} passages, "
+            f"{len(assistant.retriever.index.procedures)} procedures)"
+        )

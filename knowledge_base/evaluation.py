@@ -100,14 +100,14 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         round(sum(o.aspect == o.question.aspect for o in in_scope) / len(in_scope), 4) if in_scope else 0.0
     )
     ms = np.asarray([o.seconds * 1000 for o in outcomes]) if outcomes else np.zeros(1)
-    summary["latency_ms"] = {"p50": round(float(np.percentile(ms, 50)), 2),
-                             "p95": round(float(np.percentile(ms, 95)), 2)}
+    summary["latency_ms"] = {
+        "p50": round(float(np.percentile(ms, 50)), 2),
+        "p95": round(float(np.percentile(ms, 95)), 2),
+    }
     return summary
 
 
-def run_questions(
-    questions: Iterable[Question], ask: Callable[[str], tuple[list[str], bool, str]]
-) -> list[Outcome]:
+def run_questions(questions: Iterable[Question], ask: Callable[[str], tuple[list[str], bool, str]]) -> list[Outcome]:
     """Run each question through ``ask(text) -> (ranked codes, said_oos, aspect)``, timing each call."""
     outcomes = []
     for q in questions:
@@ -120,8 +120,13 @@ def run_questions(
 def misses(outcomes: list[Outcome], k: int = 1) -> list[dict[str, Any]]:
     """The questions that were not a hit@k, for error analysis."""
     return [
-        {"question": o.question.question, "gold": o.question.codes, "got": o.ranked[:3], "said_oos": o.said_oos,
-         "variant": o.question.variant}
+        {
+            "question": o.question.question,
+            "gold": o.question.codes,
+            "got": o.ranked[:3],
+            "said_oos": o.said_oos,
+            "variant": o.question.variant,
+        }
         for o in outcomes
         if not o.hit(k)
     ]

@@ -30,5 +30,6 @@ def render_eval(summary: dict[str, Any], console: Console | None = None) -> None
     lat = summary["latency_ms"]
     console.print(f"latency (warm, ms): p50 {lat['p50']:.1f}  p95 {lat['p95']:.1f}")
     for miss in summary.get("misses", []):
-        console.print(f"  miss [{miss['variant']}] {miss['question'][:80]!r} gold={miss['gold']} got={miss['got']}",
-                      markup=False)
+        console.print(
+            f"  miss [{miss['variant']}] {miss['question'][:80]!r} gold={miss['gold']} got={miss['got']}", markup=False
+        )

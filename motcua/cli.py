@@ -11,8 +11,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="motcua — trợ lý ảo thủ tục hành chính / public-service assistant", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="motcua — trợ lý ảo thủ tục hành chính / public-service assistant", no_args_is_help=True, add_completion=False
+)
 index_app = typer.Typer(help="The search index.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="The procedure catalogue.", no_args_is_help=True)
 bench_app = typer.Typer(help="Benchmarks that print numbers.", no_args_is_help=True)

@@ -92,9 +92,7 @@ def _fit(lines: Sequence[str], budget: int) -> list[str]:
     return kept
 
 
-def _take(
-    head: list[str], items: Sequence[str], budget: int, more: Callable[[int], str], limit: int
-) -> list[str]:
+def _take(head: list[str], items: Sequence[str], budget: int, more: Callable[[int], str], limit: int) -> list[str]:
     """``head``, as many ``items`` as fit (at most ``limit``), then ``more(n_left)`` if some are left."""
     chosen: list[str] = []
     for index, item in enumerate(items):
@@ -146,9 +144,7 @@ def _channels(procedure: Procedure) -> list[SubmissionChannel]:
     return sorted(procedure.channels, key=lambda c: _CHANNEL_ORDER.index(c.kind))
 
 
-def _per_channel(
-    procedure: Procedure, lang: str, render: Callable[[SubmissionChannel], str]
-) -> list[tuple[str, str]]:
+def _per_channel(procedure: Procedure, lang: str, render: Callable[[SubmissionChannel], str]) -> list[tuple[str, str]]:
     """(channel names, value) with channels of equal value merged: "Trực tiếp, Trực tuyến: Miễn phí"."""
     merged: dict[str, list[str]] = {}
     for channel in _channels(procedure):
@@ -161,9 +157,7 @@ def _per_channel(
 
 # ---------------------------------------------------------------------------------------------- facts
 
-_AMOUNT_PREFIX = re.compile(
-    r"^\s*(?:miễn phí|\d[\d.,]*\s*(?:việt nam đồng|vnđ|vnd|đồng|đ)?)\s*", re.IGNORECASE
-)
+_AMOUNT_PREFIX = re.compile(r"^\s*(?:miễn phí|\d[\d.,]*\s*(?:việt nam đồng|vnđ|vnd|đồng|đ)?)\s*", re.IGNORECASE)
 _MONEY_WORDS = re.compile(r"đồng|usd|phí|vnđ", re.IGNORECASE)
 
 
@@ -339,9 +333,7 @@ def _documents(p: Procedure, lang: str, budget: int) -> _Body:
     kinds = {group: _group_kind(group) for group in first_seen}
     headings = {group: _group_heading(group, kinds[group], lang) for group in first_seen}
     # (rank, index) for every document; its line and group computed once
-    ranked = sorted(
-        (_document_rank(shorten.strip_bullet(shorten.squash(d.name))), n) for n, d in enumerate(documents)
-    )
+    ranked = sorted((_document_rank(shorten.strip_bullet(shorten.squash(d.name))), n) for n, d in enumerate(documents))
     lines = {n: _document_line(documents[n], lang) for _, n in ranked[: MAX_DOCUMENTS * 4]}
 
     def render(chosen: list[tuple[int, int]]) -> list[str]:
@@ -355,9 +347,7 @@ def _documents(p: Procedure, lang: str, budget: int) -> _Body:
         return [*out, message(lang, "documents.more", n=left)] if left else out
 
     chosen: list[tuple[int, int]] = []
-    for item in ranked[
-        : MAX_DOCUMENTS * 4
-    ]:  # try the best-ranked ones; skip those too long for the room left
+    for item in ranked[: MAX_DOCUMENTS * 4]:  # try the best-ranked ones; skip those too long for the room left
         if len(chosen) >= MAX_DOCUMENTS:
             break
         if _length(render([*chosen, item])) <= budget:
@@ -369,9 +359,7 @@ def _fee(p: Procedure, lang: str, budget: int) -> _Body:
     if not _has_fee(p):
         return _Body([message(lang, "fee.missing")], ["fee"])
     rows = _per_channel(p, lang, lambda c: _fee_value(c, lang))
-    return _Body(
-        _fit([message(lang, "fee.title"), *(f"- {names}: {value}" for names, value in rows)], budget)
-    )
+    return _Body(_fit([message(lang, "fee.title"), *(f"- {names}: {value}" for names, value in rows)], budget))
 
 
 def _time(p: Procedure, lang: str, budget: int) -> _Body:
@@ -395,9 +383,7 @@ def _steps(p: Procedure, lang: str, budget: int) -> _Body:
         return _Body(_fit([message(lang, "steps.missing"), *online], budget), ["steps"])
     numbered = [f"{n}. {text}" for n, text in enumerate(steps, 1)]
     room = budget - (_length(online) + 1 if online else 0)
-    lines = _take(
-        [message(lang, "steps.title")], numbered, room, lambda n: message(lang, "steps.more", n=n), MAX_STEPS
-    )
+    lines = _take([message(lang, "steps.title")], numbered, room, lambda n: message(lang, "steps.more", n=n), MAX_STEPS)
     return _Body([*lines, *online])
 
 
@@ -451,9 +437,7 @@ def _eligibility(p: Procedure, lang: str, budget: int) -> _Body:
     lines: list[str] = []
     missing: list[str] = []
     if p.audiences:
-        lines.append(
-            message(lang, "eligibility.audiences", audiences=shorten.truncate(", ".join(p.audiences), 200))
-        )
+        lines.append(message(lang, "eligibility.audiences", audiences=shorten.truncate(", ".join(p.audiences), 200)))
     else:
         lines.append(message(lang, "eligibility.no_audiences"))
         missing.append("audiences")
@@ -463,9 +447,7 @@ def _eligibility(p: Procedure, lang: str, budget: int) -> _Body:
         if shorten.strip_bullet(line)
     ]
     if not conditions:
-        return _Body(
-            _fit([*lines, message(lang, "eligibility.no_conditions")], budget), [*missing, "conditions"]
-        )
+        return _Body(_fit([*lines, message(lang, "eligibility.no_conditions")], budget), [*missing, "conditions"])
     head = [*lines, message(lang, "eligibility.conditions")]
     return _Body(_take(head, conditions, budget, lambda n: message(lang, "more"), MAX_LINES), missing)
 

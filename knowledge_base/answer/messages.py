@@ -21,9 +21,7 @@ VI: dict[str, str] = {
     "level.bo": "Cấp bộ (trung ương)",
     "level.khac": "Cơ quan khác",
     "where.xa": "UBND cấp xã / Trung tâm Phục vụ hành chính công cấp xã",
-    "where.huyen": (
-        "Cấp huyện (cấp này không còn từ 01/7/2025, xin hỏi Trung tâm Phục vụ hành chính công gần nhất)"
-    ),
+    "where.huyen": ("Cấp huyện (cấp này không còn từ 01/7/2025, xin hỏi Trung tâm Phục vụ hành chính công gần nhất)"),
     "where.tinh": "Sở, ngành cấp tỉnh / Trung tâm Phục vụ hành chính công cấp tỉnh",
     "where.bo": "Bộ, cơ quan trung ương",
     "where.khac": "Cơ quan khác (xem cơ quan thực hiện)",
@@ -196,9 +194,7 @@ EN: dict[str, str] = {
         " (not tied to where you live)."
     ),
     "where.no_residence": "You may apply elsewhere; it does not depend on your place of residence.",
-    "where.missing": (
-        "The catalogue gives no address; please ask the nearest Public Administrative Service Centre."
-    ),
+    "where.missing": ("The catalogue gives no address; please ask the nearest Public Administrative Service Centre."),
     "result.title": "What you receive:",
     "result.missing": "The catalogue does not state the result of this procedure.",
     "eligibility.audiences": "Who can apply: {audiences}",

@@ -25,9 +25,7 @@ def model_fingerprint(model_id: str) -> str:
     if not path.is_dir():
         return f"hub:{model_id}"
     # a re-exported folder at the same path must invalidate caches too
-    stamps = [
-        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.glob("*.safetensors"))
-    ]
+    stamps = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.glob("*.safetensors"))]
     return f"local:{path.resolve()}|{','.join(stamps)}"
 
 

@@ -42,7 +42,9 @@ def _channels(rows: list[dict[str, str]]) -> list[SubmissionChannel]:
     channels = []
     for row in rows:
         channel = segment.channel_from_cells(
-            row.get("hinh_thuc", ""), row.get("thoi_han_giai_quyet", ""), row.get("phi_le_phi", ""),
+            row.get("hinh_thuc", ""),
+            row.get("thoi_han_giai_quyet", ""),
+            row.get("phi_le_phi", ""),
             row.get("mo_ta", ""),
         )
         if channel is not None:

@@ -39,9 +39,7 @@ class IngestReport:
         checks = {
             "steps": bool(procedure.steps),
             "channels": bool(channels),
-            "time value+unit": any(
-                c.time.value is not None and c.time.unit != TimeUnit.UNKNOWN for c in channels
-            ),
+            "time value+unit": any(c.time.value is not None and c.time.unit != TimeUnit.UNKNOWN for c in channels),
             "fee amount": any(c.fee.amount_vnd is not None for c in channels),
             "documents": bool(procedure.documents),
             "document copies": any(d.copies for d in procedure.documents),

@@ -43,7 +43,7 @@ _FREE = re.compile(
 
 
 def parse_time(text: str) -> ProcessingTime:
-    """"7 Ngày làm việc" → 7 working days; "1" → value 1, unit unknown; text kept as written."""
+    """ "7 Ngày làm việc" → 7 working days; "1" → value 1, unit unknown; text kept as written."""
     text = clean(text)
     if is_empty(text) or text.lower() == "không quy định":
         return ProcessingTime(text="" if is_empty(text) else text)
@@ -356,7 +356,7 @@ _LEVELS = {
 
 
 def parse_levels(text: str) -> list[Level]:
-    """"Cấp bộ, Cấp tỉnh, Cấp xã" → [bo, tinh, xa] in the order given, without duplicates."""
+    """ "Cấp bộ, Cấp tỉnh, Cấp xã" → [bo, tinh, xa] in the order given, without duplicates."""
     levels: list[Level] = []
     for part in re.split(r"[,;]", clean(text).lower()):
         level = _LEVELS.get(part.strip())

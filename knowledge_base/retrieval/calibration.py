@@ -94,8 +94,16 @@ def calibrate(retriever: Retriever, questions_path: Path) -> tuple[RankerParams,
     params.oos_intercept = round(float(model.intercept_[0]), 5)
     params.oos_threshold = round(threshold, 4)
     params.calibrated_on = f"{questions_path.name}: {len(questions)} questions ({int((y == 0).sum())} oos)"
-    params.notes = {"objective_before": round(before, 4), "objective_after": round(after, 4),
-                    "cv_oos_precision": round(precision, 4), "cv_oos_recall": round(recall, 4)}
-    report = {"weights": params.weights, "oos_features": list(OOS_FEATURES), **params.notes,
-              "oos_threshold": params.oos_threshold}
+    params.notes = {
+        "objective_before": round(before, 4),
+        "objective_after": round(after, 4),
+        "cv_oos_precision": round(precision, 4),
+        "cv_oos_recall": round(recall, 4),
+    }
+    report = {
+        "weights": params.weights,
+        "oos_features": list(OOS_FEATURES),
+        **params.notes,
+        "oos_threshold": params.oos_threshold,
+    }
     return params, report

@@ -92,9 +92,7 @@ def build_index(settings: RetrievalSettings, directory: Path, show_progress: boo
         tokens = {f: [fold_tokens(t[i]) for t in texts] for i, f in enumerate(LEXICAL_FIELDS)}
         (tmp / "lexical.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
         ToneRestorer.train(training_texts(tone_training_texts(procedures))).save(tmp / "tones.json.gz")
-        passages, owners, groups = passages_with_owners(
-            [dense_passages(p, curated.get(p.code)) for p in procedures]
-        )
+        passages, owners, groups = passages_with_owners([dense_passages(p, curated.get(p.code)) for p in procedures])
         cache = VectorCache(settings.cache_dir / "vectors", encoder.model_fingerprint)
         vectors = cache.encode(
             passages,

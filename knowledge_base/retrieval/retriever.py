@@ -111,9 +111,7 @@ class Retriever:
         order = np.argsort(-scores)[:2]
         top, second = float(scores[order[0]]), float(scores[order[1]]) if len(order) > 1 else 0.0
         bm25 = float(qf.matrix[order[0], :3].max())
-        return np.asarray(
-            [top, float(qf.dense_raw.max()), bm25, qf.known_fraction, top - second], dtype=np.float32
-        )
+        return np.asarray([top, float(qf.dense_raw.max()), bm25, qf.known_fraction, top - second], dtype=np.float32)
 
     def search(self, text: str, top_k: int = 5) -> SearchResult:
         """The best ``top_k`` procedures for a citizen's question, best first."""
@@ -146,4 +144,3 @@ class Retriever:
             and candidates[1].score >= candidates[0].score * (1 - self.params.ambiguity_margin)
         )
         return SearchResult(text, prepared, candidates, oos, round(p_in, 4), ambiguous, bool(named))
-

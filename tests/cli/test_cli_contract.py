@@ -36,10 +36,20 @@ def test_ask_json_shape() -> None:
 def test_eval_json_shape(tmp_path: Path) -> None:
     questions = tmp_path / "q.jsonl"
     rows = [
-        {"question": "đăng ký kết hôn cần gì", "codes": ["1.000894"], "aspect": "documents", "variant": "diacritics",
-         "oos": False},
-        {"question": "thoi tiet hom nay the nao", "codes": [], "aspect": "general", "variant": "no_diacritics",
-         "oos": True},
+        {
+            "question": "đăng ký kết hôn cần gì",
+            "codes": ["1.000894"],
+            "aspect": "documents",
+            "variant": "diacritics",
+            "oos": False,
+        },
+        {
+            "question": "thoi tiet hom nay the nao",
+            "codes": [],
+            "aspect": "general",
+            "variant": "no_diacritics",
+            "oos": True,
+        },
     ]
     questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     done = _run("eval", "--questions", str(questions), "--json")

@@ -61,9 +61,7 @@ def test_length_cap_on_the_50_longest(procedures: list[Procedure]) -> None:
         for aspect in Aspect:
             for lang in ("vi", "en"):
                 for ambiguous in (False, True):
-                    answer = compose_answer(
-                        procedure, aspect, lang, alternatives=[other], ambiguous=ambiguous
-                    )
+                    answer = compose_answer(procedure, aspect, lang, alternatives=[other], ambiguous=ambiguous)
                     assert len(answer.text) <= MAX_CHARS, (procedure.code, aspect, lang, ambiguous)
                     assert procedure.code in answer.text
                     assert answer.source_url in answer.text

@@ -94,8 +94,7 @@ def khai_sinh() -> Procedure:
         channels=_free_channels(),
         documents=[
             _doc(
-                "Trường hợp trẻ em bị bỏ rơi thì phải có biên bản về việc trẻ bị bỏ rơi do cơ quan có "
-                "thẩm quyền lập.",
+                "Trường hợp trẻ em bị bỏ rơi thì phải có biên bản về việc trẻ bị bỏ rơi do cơ quan có thẩm quyền lập.",
                 group=submit,
             ),
             _doc(
@@ -263,8 +262,7 @@ def thuong_tru() -> Procedure:
             "Bước 2: Cá nhân, tổ chức nộp hồ sơ đến Công an cấp xã.",
             "Bước 3: Khi tiếp nhận hồ sơ đăng ký thường trú, cán bộ đăng ký kiểm tra hồ sơ.",
             "Bước 4: Cá nhân, tổ chức nộp lệ phí đăng ký thường trú theo quy định.",
-            "Bước 5: Căn cứ theo ngày hẹn trên Phiếu tiếp nhận hồ sơ và hẹn trả kết quả để nhận thông "
-            "báo kết quả.",
+            "Bước 5: Căn cứ theo ngày hẹn trên Phiếu tiếp nhận hồ sơ và hẹn trả kết quả để nhận thông báo kết quả.",
         ],
         documents=[
             _doc(
@@ -307,8 +305,7 @@ def can_cuoc() -> Procedure:
         ],
         documents=[
             RequiredDocument(
-                name="Phiếu thu thập thông tin dân cư (mẫu DC01 ban hành kèm theo Thông tư số "
-                "53/2025/TT-BCA)",
+                name="Phiếu thu thập thông tin dân cư (mẫu DC01 ban hành kèm theo Thông tư số 53/2025/TT-BCA)",
                 copies="1 bản chính",
                 original=1,
             )
@@ -504,8 +501,7 @@ def test_where_agency_and_no_residence_rule(can_cuoc: Procedure) -> None:
 def test_where_any_commune_centre_when_stated(khai_sinh: Procedure) -> None:
     assert "địa giới hành chính" not in compose_answer(khai_sinh, Aspect.WHERE).text
     khai_sinh.address = (
-        "Trung tâm Phục vụ hành chính công cấp xã; tiếp nhận không phụ thuộc vào địa giới hành chính "
-        "trong tỉnh"
+        "Trung tâm Phục vụ hành chính công cấp xã; tiếp nhận không phụ thuộc vào địa giới hành chính trong tỉnh"
     )
     answer = compose_answer(khai_sinh, Aspect.WHERE)
     assert "bất kỳ Trung tâm Phục vụ hành chính công cấp xã nào trong tỉnh" in answer.text
@@ -569,9 +565,7 @@ def test_aspect_buttons(khai_sinh: Procedure) -> None:
     assert "Documents" in [b.title for b in compose_answer(khai_sinh, Aspect.FEE, lang="en").buttons]
 
 
-def test_ambiguous_lists_candidates_and_offers_them(
-    khai_sinh: Procedure, ket_hon: Procedure, can_cuoc
-) -> None:
+def test_ambiguous_lists_candidates_and_offers_them(khai_sinh: Procedure, ket_hon: Procedure, can_cuoc) -> None:
     answer = compose_answer(khai_sinh, Aspect.DOCUMENTS, alternatives=[ket_hon, can_cuoc], ambiguous=True)
     lines = answer.text.splitlines()
     assert lines[0] == "Có vài thủ tục gần giống nhau:"
@@ -623,9 +617,7 @@ def test_length_cap_with_huge_fields(chung_thuc: Procedure, khai_sinh: Procedure
     chung_thuc.documents = [RequiredDocument(name=long, copies="1 bản chính", original=1)] * 40
     for aspect in Aspect:
         for lang in ("vi", "en"):
-            answer = compose_answer(
-                chung_thuc, aspect, lang=lang, alternatives=[khai_sinh, ket_hon], ambiguous=True
-            )
+            answer = compose_answer(chung_thuc, aspect, lang=lang, alternatives=[khai_sinh, ket_hon], ambiguous=True)
             assert len(answer.text) <= MAX_CHARS, (aspect, lang)
             assert answer.text.endswith(chung_thuc.source_url)
 

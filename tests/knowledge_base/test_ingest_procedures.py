@@ -96,7 +96,9 @@ def test_land_registration_1_012753():
     p = tthc("1.012753")
     assert p.field == "Đất đai" and p.ministry == "Bộ Nông nghiệp và Môi trường"
     assert [(c.kind, c.time.value) for c in p.channels] == [
-        (ChannelKind.ONLINE, 17), (ChannelKind.POSTAL, 30), (ChannelKind.IN_PERSON, 20)
+        (ChannelKind.ONLINE, 17),
+        (ChannelKind.POSTAL, 30),
+        (ChannelKind.IN_PERSON, 20),
     ]
     assert p.documents[0].name == "Đơn đăng ký đất đai, tài sản gắn liền với đất"
     assert (p.documents[0].original, p.documents[0].copy_count) == (1, 1)

@@ -58,7 +58,10 @@ def test_documents_groups_copies_and_templates():
 
 def test_levels_result_steps():
     assert segment.parse_levels("Cấp bộ, Cấp tỉnh, Cấp xã, Cơ quan khác") == [
-        Level.BO, Level.TINH, Level.XA, Level.KHAC
+        Level.BO,
+        Level.TINH,
+        Level.XA,
+        Level.KHAC,
     ]
     result = "Giấy khai sinhMã: KQ.G15.000031Bản saoMã: KQ.G15.000032Từ khóaKhông có thông tinChọn cơ quan"
     assert segment.parse_result(result) == "Giấy khai sinh; Bản sao"

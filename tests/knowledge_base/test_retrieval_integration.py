@@ -46,8 +46,12 @@ def test_bare_procedure_code_is_looked_up(assistant) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["thời tiết hà nội ngày mai thế nào", "kết quả xổ số miền bắc hôm nay", "kể chuyện cười đi", "what is the score "
-     "of the football match tonight"],
+    [
+        "thời tiết hà nội ngày mai thế nào",
+        "kết quả xổ số miền bắc hôm nay",
+        "kể chuyện cười đi",
+        "what is the score of the football match tonight",
+    ],
 )
 def test_out_of_scope_questions_are_refused_kindly(assistant, question: str) -> None:
     result = assistant.ask(question)
@@ -107,7 +111,7 @@ def test_button_payload_answers_the_aspect_of_that_procedure(assistant) -> None:
         '/ask_aspect{"aspect":"<script>","code":"1.000894"}',
         "/choose_procedure{not json",
         '/choose_procedure["1.000894"]',
-        "/inform{\"x\": " + "9" * 5000 + "}",
+        '/inform{"x": ' + "9" * 5000 + "}",
         "",
     ],
 )

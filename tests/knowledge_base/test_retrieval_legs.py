@@ -13,7 +13,13 @@ from knowledge_base.retrieval.lexical import LexicalIndex, lexical_tokens
 
 def test_lexical_tokens_adds_bigrams() -> None:
     assert lexical_tokens(["dang", "ky", "khai", "sinh"]) == [
-        "dang", "ky", "khai", "sinh", "dang_ky", "ky_khai", "khai_sinh",
+        "dang",
+        "ky",
+        "khai",
+        "sinh",
+        "dang_ky",
+        "ky_khai",
+        "khai_sinh",
     ]
     assert lexical_tokens([]) == []
 

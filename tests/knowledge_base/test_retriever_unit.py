@@ -21,7 +21,10 @@ PROCEDURES = [
     Procedure(code="1.000894", name="Thủ tục đăng ký kết hôn", field="Hộ tịch", levels=[Level.XA]),
     Procedure(code="1.000593", name="Thủ tục đăng ký kết hôn lưu động", field="Hộ tịch", levels=[Level.XA]),
     Procedure(
-        code="2.000806", name="Thủ tục đăng ký kết hôn có yếu tố nước ngoài", field="Hộ tịch", levels=[Level.XA],
+        code="2.000806",
+        name="Thủ tục đăng ký kết hôn có yếu tố nước ngoài",
+        field="Hộ tịch",
+        levels=[Level.XA],
         foreign=True,
     ),
     Procedure(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch", levels=[Level.XA]),
