@@ -175,15 +175,17 @@ def catalogue_ingest(
 
 @app.command()
 def calibrate(
-    questions: Annotated[Path | None, typer.Option("--questions", help="Our own tuning set.")] = None,
+    questions: Annotated[
+        list[Path] | None, typer.Option("--questions", help="Question sets (default: all of our own).")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print, don't write ranker.json.")] = False,
 ) -> None:
-    """Fit the fusion weights and the out-of-scope threshold on our own question set (never the dev set)."""
-    from knowledge_base.retrieval.calibration import CALIBRATION_QUESTIONS
+    """Fit the fusion weights and the out-of-scope threshold on our own question sets (never the dev set)."""
     from knowledge_base.retrieval.calibration import calibrate as fit
+    from knowledge_base.retrieval.calibration import calibration_files
 
     assistant = _assistant()
-    params, report = fit(assistant.retriever, questions or CALIBRATION_QUESTIONS)
+    params, report = fit(assistant.retriever, questions or calibration_files())
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if not dry_run:
         params.save()

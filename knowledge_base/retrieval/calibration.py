@@ -18,8 +18,15 @@ from knowledge_base.retrieval.ranker import FEATURES, OOS_FEATURES, RankerParams
 if TYPE_CHECKING:
     from knowledge_base.retrieval.retriever import Retriever
 
-CALIBRATION_QUESTIONS = Path(__file__).parents[1] / "data" / "calibration" / "questions.jsonl"
-PRECISION_TARGET = 0.92
+CALIBRATION_DIR = Path(__file__).parents[1] / "data" / "calibration"
+
+
+def calibration_files() -> list[Path]:
+    """Our own question sets (``questions*.jsonl``) that the ranker is fitted on."""
+    return sorted(CALIBRATION_DIR.glob("questions*.jsonl"))
+
+
+PRECISION_TARGET = 0.9
 _GRID = (0.0, 0.25, 0.5, 0.8, 1.25, 2.0, 4.0)
 _PRIOR_GRID = (-0.4, -0.2, -0.1, -0.05, 0.0, 0.05, 0.1, 0.2, 0.4)
 _PRIORS = {"commune_level", "foreign_unasked", "foreign_asked", "ministry_unasked"}
@@ -64,11 +71,13 @@ def _threshold(probabilities: np.ndarray, is_oos: np.ndarray) -> tuple[float, fl
     return best
 
 
-def calibrate(retriever: Retriever, questions_path: Path) -> tuple[RankerParams, dict[str, Any]]:
+def calibrate(retriever: Retriever, question_files: list[Path]) -> tuple[RankerParams, dict[str, Any]]:
+    """Fit weights (from the defaults, so the result depends only on the data) and the out-of-scope model."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_predict
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.preprocessing import StandardScaler
 
-    questions = load_questions(questions_path)
+    questions = [q for path in question_files for q in load_questions(path)]
     codes = retriever._codes
     features = [retriever.query_features(retriever.prepare(q.question)) for q in questions]
     in_scope = [i for i, q in enumerate(questions) if not q.oos and any(c in codes for c in q.codes)]
@@ -78,7 +87,7 @@ def calibrate(retriever: Retriever, questions_path: Path) -> tuple[RankerParams,
         for c in questions[i].codes:
             if c in codes:
                 gold[row, codes[c]] = True
-    start = retriever.params.weight_vector()
+    start = RankerParams().weight_vector()
     before = _objective(stack, gold, start)
     weights = fit_weights(stack, gold, start)
     after = _objective(stack, gold, weights)
@@ -86,14 +95,20 @@ def calibrate(retriever: Retriever, questions_path: Path) -> tuple[RankerParams,
     params = RankerParams(weights={n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)})
     x = np.stack([retriever.oos_features(f, f.matrix @ weights) for f in features])
     y = np.asarray([0 if q.oos else 1 for q in questions])
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-    cv_prob = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
+    scaler = StandardScaler().fit(x)
+    xs = scaler.transform(x)
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    cv_prob = cross_val_predict(model, xs, y, cv=folds, method="predict_proba")[:, 1]
     threshold, precision, recall = _threshold(cv_prob, y == 0)
-    model.fit(x, y)
+    model.fit(xs, y)
     params.oos_coef = [round(float(c), 5) for c in model.coef_[0]]
     params.oos_intercept = round(float(model.intercept_[0]), 5)
+    params.oos_mean = [round(float(v), 6) for v in scaler.mean_]
+    params.oos_scale = [round(float(v), 6) if v > 0 else 1.0 for v in scaler.scale_]
     params.oos_threshold = round(threshold, 4)
-    params.calibrated_on = f"{questions_path.name}: {len(questions)} questions ({int((y == 0).sum())} oos)"
+    names = ", ".join(p.name for p in question_files)
+    params.calibrated_on = f"{names}: {len(questions)} questions ({int((y == 0).sum())} oos)"
     params.notes = {
         "objective_before": round(before, 4),
         "objective_after": round(after, 4),

@@ -27,8 +27,21 @@ FEATURES = (
     "foreign_asked",
     "ministry_unasked",
 )
-# Per-query features for the out-of-scope decision, computed on the best candidate.
-OOS_FEATURES = ("top_score", "top_dense_raw", "top_bm25", "known_fraction", "margin")
+# Per-query features for the out-of-scope decision: the fused top score and its margin, the best value of each
+# retrieval leg over the catalogue, the share of query words the catalogue knows, and the query's length.
+OOS_FEATURES = (
+    "top_score",
+    "margin",
+    "top_dense_raw",
+    "top_dense_name",
+    "top_dense_curated",
+    "top_bm25_name",
+    "top_bm25_curated",
+    "top_bm25_full",
+    "top_name_coverage",
+    "known_fraction",
+    "query_words",
+)
 
 DEFAULT_WEIGHTS = {
     "bm25_name": 1.0,
@@ -49,6 +62,8 @@ class RankerParams:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     oos_coef: list[float] = field(default_factory=lambda: [0.0] * len(OOS_FEATURES))
     oos_intercept: float = 0.0
+    oos_mean: list[float] = field(default_factory=lambda: [0.0] * len(OOS_FEATURES))  # standardization
+    oos_scale: list[float] = field(default_factory=lambda: [1.0] * len(OOS_FEATURES))
     oos_threshold: float = 0.5  # probability of being in scope below which a question is out of scope
     ambiguity_margin: float = 0.03  # top-2 fused scores closer than this (relative) → "Ý bạn là…?"
     calibrated_on: str = "defaults"
@@ -58,7 +73,10 @@ class RankerParams:
         return np.asarray([self.weights.get(name, 0.0) for name in FEATURES], dtype=np.float32)
 
     def in_scope_probability(self, oos_features: np.ndarray) -> float:
-        z = float(np.dot(self.oos_coef, oos_features) + self.oos_intercept)
+        if len(self.oos_coef) != len(oos_features):
+            return 1.0  # parameters from another feature layout: never refuse on them
+        scaled = (np.asarray(oos_features) - np.asarray(self.oos_mean)) / np.asarray(self.oos_scale)
+        z = float(np.dot(self.oos_coef, scaled) + self.oos_intercept)
         return 1.0 / (1.0 + np.exp(-z))
 
     def save(self, path: Path = RANKER_PATH) -> None:

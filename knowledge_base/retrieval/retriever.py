@@ -108,10 +108,26 @@ class Retriever:
         return QueryFeatures(prepared, matrix, cos.max(axis=0), lexical["name"].known_fraction(tokens))
 
     def oos_features(self, qf: QueryFeatures, scores: np.ndarray) -> np.ndarray:
+        """The query-level features of :data:`OOS_FEATURES`, in that order."""
         order = np.argsort(-scores)[:2]
-        top, second = float(scores[order[0]]), float(scores[order[1]]) if len(order) > 1 else 0.0
-        bm25 = float(qf.matrix[order[0], :3].max())
-        return np.asarray([top, float(qf.dense_raw.max()), bm25, qf.known_fraction, top - second], dtype=np.float32)
+        top = float(scores[order[0]])
+        second = float(scores[order[1]]) if len(order) > 1 else 0.0
+        best = qf.matrix.max(axis=0)
+        column = {name: float(best[i]) for i, name in enumerate(FEATURES)}
+        values = [
+            top,
+            top - second,
+            float(qf.dense_raw.max()),
+            column["dense_name"],
+            column["dense_curated"],
+            column["bm25_name"],
+            column["bm25_curated"],
+            column["bm25_full"],
+            column["name_coverage"],
+            qf.known_fraction,
+            float(len(qf.prepared.folded.split())),
+        ]
+        return np.asarray(values, dtype=np.float32)
 
     def search(self, text: str, top_k: int = 5) -> SearchResult:
         """The best ``top_k`` procedures for a citizen's question, best first."""
