@@ -28,8 +28,15 @@ def calibration_files() -> list[Path]:
 
 PRECISION_TARGET = 0.9
 _GRID = (0.0, 0.25, 0.5, 0.8, 1.25, 2.0, 4.0)
-_PRIOR_GRID = (-0.4, -0.2, -0.1, -0.05, 0.0, 0.05, 0.1, 0.2, 0.4)
-_PRIORS = {"commune_level", "foreign_unasked", "foreign_asked", "ministry_unasked"}
+_PRIOR_GRID = (-0.8, -0.4, -0.2, -0.1, -0.05, 0.0, 0.05, 0.1, 0.2, 0.4, 0.8)
+_PRIORS = {
+    "commune_level",
+    "foreign_unasked",
+    "foreign_asked",
+    "foreign_english",
+    "undoing_unasked",
+    "ministry_unasked",
+}
 
 
 def _objective(stack: np.ndarray, gold_masks: np.ndarray, weights: np.ndarray) -> float:

@@ -25,6 +25,8 @@ FEATURES = (
     "commune_level",
     "foreign_unasked",
     "foreign_asked",
+    "foreign_english",
+    "undoing_unasked",
     "ministry_unasked",
 )
 # Per-query features for the out-of-scope decision: the fused top score and its margin, the best value of each
@@ -53,6 +55,8 @@ DEFAULT_WEIGHTS = {
     "commune_level": 0.05,
     "foreign_unasked": -0.3,
     "foreign_asked": 0.2,
+    "foreign_english": 0.0,
+    "undoing_unasked": 0.0,
     "ministry_unasked": -0.05,
 }
 

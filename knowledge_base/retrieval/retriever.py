@@ -16,9 +16,10 @@ from knowledge_base.retrieval.signals import (
     is_ministry_only,
     mentions_foreign,
     mentions_ministry,
+    undoing_words,
 )
 from knowledge_base.schema import Procedure
-from knowledge_base.text import PreparedQuery, prepare_query
+from knowledge_base.text import PreparedQuery, fold, prepare_query
 
 CODE_IN_TEXT = re.compile(r"\b\d\.\d{6}\b")
 MAX_QUERY_CHARS = 1000
@@ -67,6 +68,7 @@ class Retriever:
         self._weights = self.params.weight_vector()
         self._codes = {p.code: i for i, p in enumerate(index.procedures)}
         self._static = self._static_features()
+        self._undoing = self._undoing_names()
 
     def _static_features(self) -> dict[str, np.ndarray]:
         procs = self.index.procedures
@@ -75,6 +77,14 @@ class Retriever:
             "foreign": np.asarray([p.foreign for p in procs], dtype=np.float32),
             "ministry": np.asarray([is_ministry_only(p) for p in procs], dtype=np.float32),
         }
+
+    def _undoing_names(self) -> list[set[str]]:
+        return [undoing_words(fold(display_name(p)).lower()) for p in self.index.procedures]
+
+    def _undoing_unasked(self, folded_query: str) -> np.ndarray:
+        """1 for procedures whose name undoes something (dừng, thu hồi, xóa…) that the question does not name."""
+        asked = undoing_words(folded_query)
+        return np.asarray([bool(words - asked) for words in self._undoing], dtype=np.float32)
 
     def procedure(self, code: str) -> Procedure | None:
         """The catalogue entry for a procedure code, or None."""
@@ -102,6 +112,8 @@ class Retriever:
             st["commune"],
             st["foreign"] * (not foreign_q),
             st["foreign"] * foreign_q,
+            st["foreign"] * (prepared.language == "en"),
+            self._undoing_unasked(prepared.folded),
             st["ministry"] * (not ministry_q),
         ]
         matrix = np.stack(columns, axis=1).astype(np.float32)

@@ -37,3 +37,12 @@ def is_commune_level(procedure: Procedure) -> bool:
 
 def is_ministry_only(procedure: Procedure) -> bool:
     return bool(procedure.levels) and all(level in (Level.BO, Level.KHAC) for level in procedure.levels)
+
+
+# Operations that end or undo something: a citizen rarely means them unless the question says so.
+_UNDOING = re.compile(r"\b(dung thuc hien|cham dut|thu hoi|huy bo|giai the|tam ngung|xoa|dinh chi)\b")
+
+
+def undoing_words(folded: str) -> set[str]:
+    """The undoing operations named in a folded text."""
+    return set(_UNDOING.findall(folded))
