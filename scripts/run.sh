@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export RASA_TELEMETRY_ENABLED=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+# The same cache inside the clone as the tests use: the model is converted and the index built once.
+export MOTCUA_CACHE_DIR="${MOTCUA_CACHE_DIR:-$PWD/.cache/motcua}"
 .venv/bin/motcua index build
 exec .venv/bin/motcua ask "$@"
