@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from knowledge_base.evaluation import load_questions
-from knowledge_base.retrieval.ranker import FEATURES, OOS_FEATURES, RankerParams
+from knowledge_base.retrieval.ranker import FEATURES, OOS_FEATURES, PRIOR_FEATURES, RankerParams
 
 if TYPE_CHECKING:
     from knowledge_base.retrieval.retriever import Retriever
@@ -29,14 +29,6 @@ def calibration_files() -> list[Path]:
 PRECISION_TARGET = 0.9
 _GRID = (0.0, 0.25, 0.5, 0.8, 1.25, 2.0, 4.0)
 _PRIOR_GRID = (-0.8, -0.4, -0.2, -0.1, -0.05, 0.0, 0.05, 0.1, 0.2, 0.4, 0.8)
-_PRIORS = {
-    "commune_level",
-    "foreign_unasked",
-    "foreign_asked",
-    "foreign_english",
-    "undoing_unasked",
-    "ministry_unasked",
-}
 
 
 def _objective(stack: np.ndarray, gold_masks: np.ndarray, weights: np.ndarray) -> float:
@@ -52,7 +44,7 @@ def fit_weights(stack: np.ndarray, gold_masks: np.ndarray, start: np.ndarray, ro
     for _ in range(rounds):
         improved = False
         for j, name in enumerate(FEATURES):
-            grid = _PRIOR_GRID if name in _PRIORS else tuple(g * max(abs(start[j]), 1.0) for g in _GRID)
+            grid = _PRIOR_GRID if name in PRIOR_FEATURES else tuple(g * max(abs(start[j]), 1.0) for g in _GRID)
             for value in grid:
                 trial = best.copy()
                 trial[j] = value

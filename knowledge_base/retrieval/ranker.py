@@ -15,13 +15,17 @@ import numpy as np
 RANKER_PATH = Path(__file__).parents[1] / "data" / "calibration" / "ranker.json"
 
 # Per-(query, procedure) features, in this order.
-FEATURES = (
+# Evidence from the retrieval legs (0–1 scale each).
+EVIDENCE_FEATURES = (
     "bm25_name",
     "bm25_curated",
     "bm25_full",
     "dense_name",
     "dense_curated",
     "name_coverage",
+)
+# 0/1 priors that steer between sibling variants of a procedure.
+PRIOR_FEATURES = (
     "commune_level",
     "foreign_unasked",
     "foreign_asked",
@@ -29,6 +33,7 @@ FEATURES = (
     "undoing_unasked",
     "ministry_unasked",
 )
+FEATURES = EVIDENCE_FEATURES + PRIOR_FEATURES
 # Per-query features for the out-of-scope decision: the fused top score and its margin, the best value of each
 # retrieval leg over the catalogue, the share of query words the catalogue knows, and the query's length.
 OOS_FEATURES = (
