@@ -15,6 +15,7 @@ from knowledge_base.answer import (
     compose_not_found,
     detect_aspect,
 )
+from knowledge_base.retrieval.documents import display_name
 from knowledge_base.retrieval.index import load_index
 from knowledge_base.retrieval.retriever import Retriever, SearchResult
 from knowledge_base.settings import RetrievalSettings
@@ -98,7 +99,7 @@ class Assistant:
         except ValueError:
             aspect = Aspect.GENERAL
         answer = compose_answer(procedure, aspect, lang=lang)
-        procedures = [{"code": procedure.code, "name": procedure.name, "score": 1.0}]
+        procedures = [{"code": procedure.code, "name": display_name(procedure), "score": 1.0}]
         return AskResult(str(payload), False, aspect, answer, None, lang, procedures)
 
     def _message(self, question: str, key: str, language: str = "vi") -> AskResult:

@@ -12,6 +12,7 @@ from knowledge_base.retrieval.documents import DENSE_GROUPS, display_name
 from knowledge_base.retrieval.index import SearchIndex, fold_tokens
 from knowledge_base.retrieval.ranker import FEATURES, RankerParams
 from knowledge_base.retrieval.signals import (
+    UNDOING_WORDS,
     is_commune_level,
     is_ministry_only,
     mentions_foreign,
@@ -78,13 +79,16 @@ class Retriever:
             "ministry": np.asarray([is_ministry_only(p) for p in procs], dtype=np.float32),
         }
 
-    def _undoing_names(self) -> list[set[str]]:
-        return [undoing_words(fold(display_name(p)).lower()) for p in self.index.procedures]
+    def _undoing_names(self) -> np.ndarray:
+        """(n_procedures, len(UNDOING_WORDS)) booleans: which undoing operations each procedure name carries."""
+        names = [undoing_words(fold(display_name(p)).lower()) for p in self.index.procedures]
+        return np.asarray([[w in words for w in UNDOING_WORDS] for words in names], dtype=bool)
 
     def _undoing_unasked(self, folded_query: str) -> np.ndarray:
         """1 for procedures whose name undoes something (dừng, thu hồi, xóa…) that the question does not name."""
         asked = undoing_words(folded_query)
-        return np.asarray([bool(words - asked) for words in self._undoing], dtype=np.float32)
+        unasked = np.asarray([w not in asked for w in UNDOING_WORDS], dtype=bool)
+        return self._undoing[:, unasked].any(axis=1).astype(np.float32)
 
     def procedure(self, code: str) -> Procedure | None:
         """The catalogue entry for a procedure code, or None."""
@@ -121,9 +125,11 @@ class Retriever:
 
     def oos_features(self, qf: QueryFeatures, scores: np.ndarray) -> np.ndarray:
         """The query-level features of :data:`OOS_FEATURES`, in that order."""
-        order = np.argsort(-scores)[:2]
-        top = float(scores[order[0]])
-        second = float(scores[order[1]]) if len(order) > 1 else 0.0
+        if len(scores) > 1:
+            top2 = -np.partition(-scores, 1)[:2]  # the two best, without sorting the whole catalogue
+            top, second = float(top2.max()), float(top2.min())
+        else:
+            top, second = float(scores[0]), 0.0
         best = qf.matrix.max(axis=0)
         column = {name: float(best[i]) for i, name in enumerate(FEATURES)}
         values = [

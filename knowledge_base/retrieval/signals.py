@@ -40,7 +40,8 @@ def is_ministry_only(procedure: Procedure) -> bool:
 
 
 # Operations that end or undo something: a citizen rarely means them unless the question says so.
-_UNDOING = re.compile(r"\b(dung thuc hien|cham dut|thu hoi|huy bo|giai the|tam ngung|xoa|dinh chi)\b")
+UNDOING_WORDS = ("dung thuc hien", "cham dut", "thu hoi", "huy bo", "giai the", "tam ngung", "xoa", "dinh chi")
+_UNDOING = re.compile(r"\b(" + "|".join(UNDOING_WORDS) + r")\b")
 
 
 def undoing_words(folded: str) -> set[str]:
