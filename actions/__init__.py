@@ -1,0 +1,1 @@
+"""rasa-sdk actions: answer procedure questions, follow-ups, choices, related procedures, language."""

@@ -60,13 +60,14 @@ class Assistant:
         self.retriever.index.encoder.warm_up()
         self.retriever.search("đăng ký khai sinh")
 
-    def ask(self, question: str, top_k: int = 5) -> AskResult:
+    def ask(self, question: str, top_k: int = 5, lang: str | None = None) -> AskResult:
+        """Answer one question; ``lang`` ("vi"/"en") overrides the language detected from the question."""
         question = question if isinstance(question, str) else ""
         if len(question) > MAX_QUESTION_CHARS:
             return self._message(question, "too_long")
         result = self.retriever.search(question, top_k=top_k)
         prepared = result.prepared
-        language = prepared.language if prepared else "vi"
+        language = lang if lang in ("vi", "en") else (prepared.language if prepared else "vi")
         if prepared is None or not prepared.folded.strip():
             return self._message(question, "empty", language)
         aspect = detect_aspect(question)
@@ -91,16 +92,29 @@ class Assistant:
             entities = json.loads(match.group(2)) if match else {}
         except ValueError:
             entities = {}
-        procedure = self.retriever.procedure(str(entities.get("code", ""))) if isinstance(entities, dict) else None
-        if procedure is None:
+        if not isinstance(entities, dict):
+            entities = {}
+        result = self.explain(str(entities.get("code", "")), str(entities.get("aspect", "general")), lang)
+        if result is None:
             return self._message(str(payload)[:200], "empty", lang)
+        result.query = str(payload)
+        return result
+
+    def explain(self, code: str, aspect: str = "general", lang: str = "vi") -> AskResult | None:
+        """The answer to ``aspect`` of the procedure ``code``; None when no such procedure exists.
+
+        An unknown aspect falls back to the general answer.
+        """
+        procedure = self.retriever.procedure(code) if isinstance(code, str) else None
+        if procedure is None:
+            return None
         try:
-            aspect = Aspect(entities.get("aspect", "general"))
+            chosen = Aspect(aspect)
         except ValueError:
-            aspect = Aspect.GENERAL
-        answer = compose_answer(procedure, aspect, lang=lang)
+            chosen = Aspect.GENERAL
+        answer = compose_answer(procedure, chosen, lang=lang)
         procedures = [{"code": procedure.code, "name": display_name(procedure), "score": 1.0}]
-        return AskResult(str(payload), False, aspect, answer, None, lang, procedures)
+        return AskResult(code, False, chosen, answer, None, lang, procedures)
 
     def _message(self, question: str, key: str, language: str = "vi") -> AskResult:
         return AskResult(question, True, Aspect.GENERAL, compose_message(key, language), None, language)

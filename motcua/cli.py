@@ -19,7 +19,9 @@ catalogue_app = typer.Typer(help="The procedure catalogue.", no_args_is_help=Tru
 bench_app = typer.Typer(help="Benchmarks that print numbers.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(catalogue_app, name="catalogue")
+bot_app = typer.Typer(help="The Rasa assistant: validate, train, test.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+app.add_typer(bot_app, name="bot")
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_RAW = REPO.parent / "shared" / "data" / "raw"
@@ -218,6 +220,147 @@ def tones_report(
 
     texts = list(tone_training_texts(load_catalogue().procedures))
     typer.echo(json.dumps(evaluate_tone_restorer(texts, holdout_fraction=holdout, seed=0), indent=2))
+
+
+# ---------------------------------------------------------------------------------------------- dialogue stack
+
+
+def _stack_settings():
+    from motcua.stack import StackSettings
+
+    return StackSettings.from_env()
+
+
+def _stack_call(call):
+    from motcua.stack import StackError
+
+    try:
+        return call()
+    except StackError as error:
+        typer.secho(f"error: {error}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+@bot_app.command("validate")
+def bot_validate() -> None:
+    """`rasa data validate` on the domain, stories, rules and NLU data (warnings fail)."""
+    from motcua import stack
+
+    _stack_call(stack.validate_data)
+    typer.echo("Rasa data is valid.")
+
+
+@bot_app.command("train")
+def bot_train(
+    force: Annotated[bool, typer.Option("--force", help="Train even if the model is current.")] = False,
+) -> None:
+    """Train the Rasa model if it is missing or stale (a hash of config.yml, bot/ and nlu/ names it)."""
+    from motcua import stack
+
+    settings = _stack_settings()
+    model = _stack_call(lambda: stack.train(settings, force=force))
+    typer.echo(f"Model: {model}")
+
+
+@bot_app.command("test")
+def bot_test(
+    out: Annotated[Path, typer.Option("--out", help="Where rasa test writes its reports.")] = REPO / "reports" / "core",
+) -> None:
+    """Train if needed, start the stack on 127.0.0.1 and run the conversation test stories (fail on any error)."""
+    from motcua import stack
+
+    settings = _stack_settings()
+    model = _stack_call(lambda: stack.train(settings))
+
+    def run() -> None:
+        with stack.running(settings, model):
+            stack.test_conversations(settings, model, out)
+
+    _stack_call(run)
+    typer.echo(f"All conversation tests passed; reports in {out}")
+
+
+@bot_app.command("nlu-report")
+def bot_nlu_report(
+    folds: Annotated[int, typer.Option("--folds", min=2, max=10)] = 3,
+    out: Annotated[Path, typer.Option("--out")] = REPO / "reports" / "nlu-cross-validation",
+) -> None:
+    """NLU cross-validation (intent precision/recall/F1 per intent) saved under ``--out``."""
+    from motcua import stack
+
+    _stack_call(lambda: stack.nlu_cross_validation(out, folds=folds))
+    report = out / "intent_report.json"
+    if report.exists():
+        data = json.loads(report.read_text())
+        for key in ("accuracy", "macro avg", "weighted avg"):
+            typer.echo(f"{key}: {json.dumps(data.get(key))}")
+    typer.echo(f"Report saved in {out}")
+
+
+@app.command()
+def actions(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 5055,
+) -> None:
+    """Run the action server (rasa-sdk) with the retrieval layer loaded."""
+    from actions.server import run_action_server
+
+    _quiet_libraries()
+    logging.getLogger().setLevel(logging.INFO)
+    run_action_server(host=host, port=port)
+
+
+@app.command()
+def up() -> None:
+    """Train if needed, start the action server and the Rasa server on 127.0.0.1, and wait; Ctrl-C stops both."""
+    import signal
+    import time
+
+    from motcua import stack
+
+    def _interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    # Also when started in the background, where the shell makes SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    settings = _stack_settings()
+    typer.echo("Checking the Rasa model (training takes 1–2 minutes when the bot data changed)…")
+    model = _stack_call(lambda: stack.train(settings, log=settings.run_dir / "train.log"))
+    typer.echo(f"Model {model.name}. Starting the action server and the Rasa server (about a minute)…")
+    running = _stack_call(lambda: stack.start(settings, model))
+    typer.echo(
+        f"\nThe assistant is ready at {settings.rasa_url} (REST channel: /webhooks/rest/webhook).\n"
+        "Chat with it in another terminal:  .venv/bin/motcua shell   (add --debug for intents and scores)\n"
+        f"Logs: {running.logs['rasa']} and {running.logs['actions']}\n"
+        "Press Ctrl-C to stop."
+    )
+    try:
+        while all(running.alive().values()):
+            time.sleep(1)
+        dead = [name for name, alive in running.alive().items() if not alive]
+        typer.secho(f"{', '.join(dead)} stopped unexpectedly; see the logs above.", fg="red", err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        typer.echo("\nStopping…")
+    finally:
+        running.stop()
+
+
+@app.command()
+def shell(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show intent, confidence, actions and retrieved codes.")
+    ] = False,
+    url: Annotated[str | None, typer.Option("--url", help="The Rasa server (default: the local stack).")] = None,
+) -> None:
+    """Chat with the running assistant over HTTP, as a citizen would (start it with `bash scripts/run.sh`)."""
+    from connectors.shell import RasaChat, run_shell
+    from motcua.stack import read_token
+
+    settings = _stack_settings()
+    chat = RasaChat(url or settings.rasa_url, token=read_token(settings))
+    raise typer.Exit(run_shell(chat, debug=debug))
 
 
 def main() -> None:

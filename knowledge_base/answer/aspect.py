@@ -287,3 +287,26 @@ def detect_aspects(text: str) -> list[Aspect]:
 def detect_aspect(text: str) -> Aspect:
     """The primary aspect of a question; ``Aspect.GENERAL`` when nothing specific is asked."""
     return detect_aspects(text)[0]
+
+
+# Words that carry no topic in a follow-up ("thế còn lệ phí thì sao ạ?", "what about the fee?").
+_FILLER_TEXT = """
+    a ah ak a1 ad oi oii nhe nha nhi nhe vay the thi sao con ve cho hoi minh em anh chi toi tui bac chau co
+    ban ok u uh um roi nua gi j the nao the a thua voi giup lam duoc khong ko k hay la neu o bao nhieu lau
+    what about how and the a an of for it this that is are do does can i you me my please so then also
+    tell much long where when who which why there any take submit to need bring get pay apply file
+    nop ho so nhan mang can phai
+"""
+_FILLER = frozenset(_FILLER_TEXT.split())
+
+
+def topic_words(text: str) -> list[str]:
+    """The folded words of ``text`` left after removing every aspect phrase and filler word.
+
+    Empty for a pure follow-up ("còn lệ phí thì sao?", "nộp ở đâu", "what about the fee?"); non-empty when the
+    question names something ("thế còn khai tử thì sao?" → ["khai", "tu"]).
+    """
+    folded = fold(text)
+    for _, pattern in _rules():
+        folded = pattern.sub(" ", folded)
+    return [w for w in folded.split() if w not in _FILLER and not w.isdigit()]
