@@ -311,7 +311,10 @@ def actions(
 
 
 @app.command()
-def up() -> None:
+def up(
+    chat: Annotated[bool, typer.Option("--chat", help="Chat in this terminal once ready; Ctrl-D stops all.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="With --chat: show intents and scores.")] = False,
+) -> None:
     """Train if needed, start the action server and the Rasa server on 127.0.0.1, and wait; Ctrl-C stops both."""
     import signal
     import time
@@ -336,6 +339,12 @@ def up() -> None:
         "Press Ctrl-C to stop."
     )
     try:
+        if chat:
+            from connectors.shell import RasaChat, run_shell
+            from motcua.stack import read_token
+
+            run_shell(RasaChat(settings.rasa_url, token=read_token(settings)), debug=debug)
+            return
         while all(running.alive().values()):
             time.sleep(1)
         dead = [name for name, alive in running.alive().items() if not alive]

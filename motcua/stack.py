@@ -57,6 +57,7 @@ class StackSettings:
             actions_port=int(env.get("MOTCUA_ACTIONS_PORT", "5055")),
             models_dir=Path(env.get("MOTCUA_MODELS_DIR", str(REPO / "models"))),
             rasa_token=env.get("MOTCUA_RASA_TOKEN", ""),
+            **({"run_dir": Path(env["MOTCUA_RUN_DIR"])} if env.get("MOTCUA_RUN_DIR") else {}),
         )
 
     @property
@@ -94,17 +95,24 @@ def rasa_environment() -> dict[str, str]:
     return env
 
 
-def training_fingerprint() -> str:
-    """A hash of everything `rasa train` reads (config, domain, stories, rules, NLU data and components)."""
+def training_fingerprint(root: Path = REPO) -> str:
+    """A hash of everything `rasa train` reads (config, domain, stories, rules, NLU data and components).
+
+    Files outside :data:`TRAINING_INPUTS` (endpoints.yml, credentials.yml, tests) do not change it.
+    """
     digest = hashlib.sha256(RASA_VERSION.encode())
     files: list[Path] = []
     for name in TRAINING_INPUTS:
-        path = REPO / name
-        files.extend([path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in TRAINING_SUFFIXES))
+        path = root / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in TRAINING_SUFFIXES and p.is_file()))
     for path in files:
         if "__pycache__" in path.parts:
             continue
-        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
