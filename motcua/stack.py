@@ -24,7 +24,15 @@ REPO = Path(__file__).resolve().parents[1]
 RASA_VENV = REPO / ".venv-rasa"
 RASA_VERSION = "3.6.21"
 MODEL_PREFIX = "motcua-"
-TRAINING_INPUTS = ("config.yml", "bot/domain", "bot/data", "nlu")
+# What `rasa train` reads, including the text rules our normalizer component applies to every example.
+TRAINING_INPUTS = (
+    "config.yml",
+    "bot/domain",
+    "bot/data",
+    "nlu",
+    "knowledge_base/text",
+    "knowledge_base/data/shorthand.yaml",
+)
 TRAINING_SUFFIXES = (".yml", ".yaml", ".py")
 DOMAIN = REPO / "bot" / "domain"
 TRAINING_DATA = (REPO / "nlu" / "data", REPO / "bot" / "data")

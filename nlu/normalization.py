@@ -22,5 +22,5 @@ def normalize_for_nlu(text: str) -> str:
     if not text or is_payload(text):
         return text
     text = text[:MAX_NLU_CHARS]
-    normalized = fold(expand_shorthand(clean(text)))
+    normalized = fold(expand_shorthand(clean(text)))[:MAX_NLU_CHARS]  # expansion can lengthen it
     return normalized or text.strip().lower()

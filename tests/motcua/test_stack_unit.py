@@ -118,12 +118,6 @@ def test_fingerprint_ignores_pycache(root):
     assert stack.training_fingerprint(root) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nlu/normalization.py runs knowledge_base.text on every training example (shorthand table "
-    "knowledge_base/data/shorthand.yaml), but that table is not in TRAINING_INPUTS, so editing it keeps the "
-    "fingerprint and `motcua up` reuses a model trained on the old normalization",
-)
 def test_fingerprint_changes_with_the_shorthand_table_used_by_the_nlu_normalizer(root):
     table = root / "knowledge_base" / "data" / "shorthand.yaml"
     table.parent.mkdir(parents=True)
