@@ -142,6 +142,9 @@ class ActionAnswerQuestion(Action):
                 return events
         if not result.oos:
             return self._new_topic(dispatcher, result, lang)
+        if intent == "ask_followup" and not current:  # "còn lệ phí thì sao?" before any procedure was named
+            dispatcher.utter_message(response="utter_ask_which_procedure")
+            return []
         return self._not_understood(dispatcher, tracker, result, intent)
 
     @staticmethod

@@ -1,4 +1,7 @@
-"""The staff shell: chat with the running assistant over HTTP (Rasa's REST channel), as a citizen would.
+"""The staff shell: chat with the running assistant over HTTP, as a citizen would.
+
+By default it goes through the gateway's chat API (like the web widget); ``--rasa-url`` talks to Rasa's REST
+channel directly, to test the dialogue without the gateway.
 
 ``--debug`` reads the conversation tracker after each turn and shows the intent and its confidence, the actions
 taken, and the procedure codes the retrieval layer returned with their scores. Typing a button's number presses it.
@@ -75,6 +78,45 @@ class RasaChat:
         return turn_debug(response.json())
 
 
+class GatewayChat:
+    """One conversation through the gateway's chat API (``POST /api/chat``), the way the web widget talks.
+
+    With the staff token the gateway adds the debug view (intent, actions, retrieval) to each answer.
+    """
+
+    def __init__(self, base_url: str, sender: str | None = None, staff_token: str = "", timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.sender = sender or f"staff-{uuid.uuid4().hex[:12]}"
+        self.staff_token = staff_token
+        self.timeout = timeout
+        self.session = requests.Session()
+        self._debug: TurnDebug | None = None
+
+    def send(self, text: str, debug: bool = False) -> list[BotMessage]:
+        body = {"sender_id": self.sender, "message": text[:MAX_MESSAGE_CHARS], "channel": "shell", "debug": debug}
+        headers = {"X-Staff-Token": self.staff_token} if self.staff_token else {}
+        try:
+            response = self.session.post(f"{self.base_url}/api/chat", json=body, headers=headers, timeout=self.timeout)
+        except requests.RequestException as error:
+            raise ShellError(f"cannot reach the gateway at {self.base_url} ({type(error).__name__})") from error
+        if response.status_code == 403:
+            raise ShellError("the gateway refused the debug view: the staff token is missing or wrong")
+        if response.status_code != 200:
+            raise ShellError(f"the gateway answered HTTP {response.status_code}")
+        data = response.json()
+        raw_debug = data.get("debug") or {}
+        self._debug = TurnDebug(
+            str(raw_debug.get("intent") or ""),
+            float(raw_debug.get("confidence") or 0.0),
+            [str(a) for a in raw_debug.get("actions") or []],
+            raw_debug.get("retrieval") if isinstance(raw_debug.get("retrieval"), dict) else None,
+        )
+        return [parse_message(m) for m in data.get("messages") or [] if isinstance(m, dict)]
+
+    def last_turn(self) -> TurnDebug:
+        return self._debug or TurnDebug()
+
+
 def parse_message(raw: dict[str, Any]) -> BotMessage:
     buttons = [
         {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
@@ -127,7 +169,7 @@ def _render_debug(console: Console, debug: TurnDebug) -> None:
 
 
 def run_shell(
-    chat: RasaChat,
+    chat: RasaChat | GatewayChat,
     debug: bool = False,
     read: Callable[[str], str] = input,
     console: Console | None = None,
@@ -149,7 +191,7 @@ def run_shell(
         if text.isdigit() and 1 <= int(text) <= len(buttons):
             text = buttons[int(text) - 1]["payload"]
         try:
-            messages = chat.send(text)
+            messages = chat.send(text, debug=True) if debug and isinstance(chat, GatewayChat) else chat.send(text)
             if not messages:
                 console.print("(no reply: the assistant had a problem with this turn; try again)", style="yellow")
             buttons = _render(console, messages)

@@ -209,6 +209,34 @@ def bench_retrieval(
     run_retrieval_benchmark(questions, runs=runs, build=build)
 
 
+@bench_app.command("dialogue")
+def bench_dialogue(
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Conversations to play (after one warm-up).")] = 5,
+    url: Annotated[str | None, typer.Option("--url", help="A running Rasa server; default: start the stack.")] = None,
+) -> None:
+    """Turn latency through the real stack (REST → Rasa → actions → retrieval), p50/p95 by kind of turn."""
+    from motcua import stack
+    from motcua.dialogue_bench import run_dialogue_benchmark
+
+    def measure(rasa_url: str) -> None:
+        results = run_dialogue_benchmark(rasa_url, runs=runs)
+        for kind, numbers in results.items():
+            p50, p95 = numbers["p50_ms"], numbers["p95_ms"]
+            typer.echo(f"{kind:>10}: n={numbers['n']:>3}  p50 {p50:>7.1f} ms  p95 {p95:>7.1f} ms")
+
+    if url:
+        measure(url)
+        return
+    settings = _stack_settings()
+    model = _stack_call(lambda: stack.train(settings))
+
+    def run() -> None:
+        with stack.running(settings, model) as running:
+            measure(running.rasa_url)
+
+    _stack_call(run)
+
+
 @app.command("tones-report")
 def tones_report(
     holdout: Annotated[float, typer.Option("--holdout", min=0.01, max=0.5)] = 0.1,
@@ -333,17 +361,18 @@ def up(
     typer.echo(f"Model {model.name}. Starting the action server and the Rasa server (about a minute)…")
     running = _stack_call(lambda: stack.start(settings, model))
     typer.echo(
-        f"\nThe assistant is ready at {settings.rasa_url} (REST channel: /webhooks/rest/webhook).\n"
+        f"\nThe assistant is ready: gateway {settings.gateway_url} (web widget demo: {settings.gateway_url}/demo,"
+        f" API docs: {settings.gateway_url}/docs), Rasa {settings.rasa_url}.\n"
         "Chat with it in another terminal:  .venv/bin/motcua shell   (add --debug for intents and scores)\n"
-        f"Logs: {running.logs['rasa']} and {running.logs['actions']}\n"
+        f"Logs in {settings.run_dir}\n"
         "Press Ctrl-C to stop."
     )
     try:
         if chat:
-            from connectors.shell import RasaChat, run_shell
+            from connectors.shell import GatewayChat, run_shell
             from motcua.stack import read_token
 
-            run_shell(RasaChat(settings.rasa_url, token=read_token(settings)), debug=debug)
+            run_shell(GatewayChat(settings.gateway_url, staff_token=read_token(settings, "staff")), debug=debug)
             return
         while all(running.alive().values()):
             time.sleep(1)
@@ -358,18 +387,51 @@ def up(
 
 @app.command()
 def shell(
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show intent, confidence, actions and retrieved codes.")
-    ] = False,
-    url: Annotated[str | None, typer.Option("--url", help="The Rasa server (default: the local stack).")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show intent, confidence, actions, retrieved codes.")] = False,
+    url: Annotated[str | None, typer.Option("--url", help="The gateway (default: the local stack).")] = None,
+    rasa_url: Annotated[
+        str | None, typer.Option("--rasa-url", help="Talk to a Rasa server directly, without the gateway.")
+    ] = None,
 ) -> None:
     """Chat with the running assistant over HTTP, as a citizen would (start it with `bash scripts/run.sh`)."""
-    from connectors.shell import RasaChat, run_shell
+    from connectors.shell import GatewayChat, RasaChat, run_shell
     from motcua.stack import read_token
 
     settings = _stack_settings()
-    chat = RasaChat(url or settings.rasa_url, token=read_token(settings))
+    if rasa_url:
+        chat = RasaChat(rasa_url, token=read_token(settings, "rasa"))
+    else:
+        chat = GatewayChat(url or settings.gateway_url, staff_token=read_token(settings, "staff"))
     raise typer.Exit(run_shell(chat, debug=debug))
+
+
+@app.command()
+def gateway(
+    host: Annotated[str, typer.Option("--host", envvar="MOTCUA_GATEWAY_HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", envvar="MOTCUA_GATEWAY_PORT", min=1, max=65535)] = 8000,
+) -> None:
+    """Run the channel gateway (chat API, web widget, Zalo and Telegram webhooks) in front of Rasa."""
+    import uvicorn
+
+    from connectors.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command("telegram-poll")
+def telegram_poll() -> None:
+    """Serve Telegram by long polling (for operators without a public webhook URL)."""
+    from connectors.telegram.polling import run_polling
+
+    from connectors.settings import GatewaySettings
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = GatewaySettings()
+    if not settings.telegram_enabled:
+        typer.secho("error: set MOTCUA_TELEGRAM_BOT_TOKEN first", fg="red", err=True)
+        raise typer.Exit(1)
+    run_polling(settings)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import requests
@@ -55,6 +55,9 @@ class StackSettings:
     models_dir: Path = REPO / "models"
     run_dir: Path = field(default_factory=lambda: _cache_dir() / "run")
     rasa_token: str = ""
+    gateway_port: int = 8000
+    staff_token: str = ""
+    with_gateway: bool = True
 
     @classmethod
     def from_env(cls) -> StackSettings:
@@ -65,6 +68,8 @@ class StackSettings:
             actions_port=int(env.get("MOTCUA_ACTIONS_PORT", "5055")),
             models_dir=Path(env.get("MOTCUA_MODELS_DIR", str(REPO / "models"))),
             rasa_token=env.get("MOTCUA_RASA_TOKEN", ""),
+            gateway_port=int(env.get("MOTCUA_GATEWAY_PORT", "8000")),
+            staff_token=env.get("MOTCUA_STAFF_TOKEN", ""),
             **({"run_dir": Path(env["MOTCUA_RUN_DIR"])} if env.get("MOTCUA_RUN_DIR") else {}),
         )
 
@@ -75,6 +80,10 @@ class StackSettings:
     @property
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.host}:{self.gateway_port}"
 
 
 def _cache_dir() -> Path:
@@ -323,31 +332,33 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _write_secret(path: Path, value: str) -> None:
+    path.write_text(value)
+    path.chmod(0o600)
+
+
 def start(settings: StackSettings, model: Path, timeout: float = 300.0) -> RunningStack:
-    """Start the action server, then the Rasa server, and wait until both answer."""
-    for name, port in (("action server", settings.actions_port), ("Rasa server", settings.rasa_port)):
+    """Start the action server, the Rasa server and the gateway, and wait until each answers."""
+    ports = [("action server", settings.actions_port), ("Rasa server", settings.rasa_port)]
+    if settings.with_gateway:
+        ports.append(("gateway", settings.gateway_port))
+    for name, port in ports:
         if not _port_free(settings.host, port):
             raise StackError(f"port {port} for the {name} is in use: stop what runs there or set MOTCUA_*_PORT")
-    logs = {"actions": settings.run_dir / "actions.log", "rasa": settings.run_dir / "rasa.log"}
-    token = settings.rasa_token or secrets.token_urlsafe(24)
     settings.run_dir.mkdir(parents=True, exist_ok=True)
-    token_file = settings.run_dir / "rasa.token"
-    token_file.write_text(token)
-    token_file.chmod(0o600)
-    settings = StackSettings(**{**settings.__dict__, "rasa_token": token})
+    settings = replace(
+        settings,
+        rasa_token=settings.rasa_token or secrets.token_urlsafe(24),
+        staff_token=settings.staff_token or secrets.token_urlsafe(24),
+    )
+    _write_secret(settings.run_dir / "rasa.token", settings.rasa_token)
+    _write_secret(settings.run_dir / "staff.token", settings.staff_token)
+    logs = {name: settings.run_dir / f"{name}.log" for name in ("actions", "rasa", "gateway")}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stack = RunningStack(settings, model, processes, logs)
+    motcua = [sys.executable, "-m", "motcua"]
     try:
-        actions_cmd = [
-            sys.executable,
-            "-m",
-            "motcua",
-            "actions",
-            "--host",
-            settings.host,
-            "--port",
-            str(settings.actions_port),
-        ]
+        actions_cmd = [*motcua, "actions", "--host", settings.host, "--port", str(settings.actions_port)]
         processes["actions"] = _spawn(actions_cmd, dict(os.environ), logs["actions"])
         rasa_cmd = [
             str(rasa_executable()),
@@ -364,11 +375,24 @@ def start(settings: StackSettings, model: Path, timeout: float = 300.0) -> Runni
             str(settings.rasa_port),
             "--enable-api",
             "--auth-token",
-            token,
+            settings.rasa_token,
         ]
         processes["rasa"] = _spawn(rasa_cmd, rasa_environment(), logs["rasa"])
+        if settings.with_gateway:
+            gateway_env = dict(
+                os.environ,
+                MOTCUA_RASA_URL=settings.rasa_url,
+                MOTCUA_RASA_TOKEN=settings.rasa_token,
+                MOTCUA_STAFF_TOKEN=settings.staff_token,
+            )
+            gateway_cmd = [*motcua, "gateway", "--host", settings.host, "--port", str(settings.gateway_port)]
+            processes["gateway"] = _spawn(gateway_cmd, gateway_env, logs["gateway"])
         wait_until_ready(f"{settings.actions_url}/health", processes["actions"], logs["actions"], timeout)
-        wait_until_ready(f"{settings.rasa_url}/status?token={token}", processes["rasa"], logs["rasa"], timeout)
+        wait_until_ready(
+            f"{settings.rasa_url}/status?token={settings.rasa_token}", processes["rasa"], logs["rasa"], timeout
+        )
+        if settings.with_gateway:
+            wait_until_ready(f"{settings.gateway_url}/health", processes["gateway"], logs["gateway"], timeout)
     except BaseException:
         stack.stop()
         raise
@@ -384,11 +408,12 @@ def running(settings: StackSettings, model: Path, timeout: float = 300.0) -> Ite
         stack.stop()
 
 
-def read_token(settings: StackSettings) -> str:
-    """The Rasa API token of the stack started by ``motcua up`` (or MOTCUA_RASA_TOKEN)."""
-    if settings.rasa_token:
-        return settings.rasa_token
+def read_token(settings: StackSettings, name: str = "rasa") -> str:
+    """A token of the stack started by ``motcua up`` ("rasa" API or "staff"), from the environment or its run dir."""
+    configured = settings.rasa_token if name == "rasa" else settings.staff_token
+    if configured:
+        return configured
     try:
-        return (settings.run_dir / "rasa.token").read_text().strip()
+        return (settings.run_dir / f"{name}.token").read_text().strip()
     except OSError:
         return ""

@@ -97,6 +97,11 @@ def test_a_follow_up_without_tone_marks_or_in_english():
     assert "Fee" in messages[0]["text"]
 
 
+def test_a_follow_up_before_any_procedure_asks_which_one():
+    messages, events = run(ActionAnswerQuestion(), make_tracker("nộp ở đâu vậy", "ask_followup"))
+    assert events == [] and messages[0]["response"] == "utter_ask_which_procedure"
+
+
 def test_a_follow_up_that_names_another_procedure_changes_the_topic():
     tracker = make_tracker("thế còn khai tử thì sao", "ask_followup", {"procedure_code": KHAI_SINH})
     _, events = run(ActionAnswerQuestion(), tracker)

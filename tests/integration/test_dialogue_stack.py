@@ -27,7 +27,14 @@ STARTUP_TIMEOUT = 1500.0  # a fresh clone trains the model first (a few minutes 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> stack.StackSettings:
     run_dir = tmp_path_factory.mktemp("stack-run")
-    return stack.StackSettings(rasa_port=15005, actions_port=15055, run_dir=run_dir, rasa_token=uuid.uuid4().hex)
+    return stack.StackSettings(
+        rasa_port=15005,
+        actions_port=15055,
+        gateway_port=18000,
+        run_dir=run_dir,
+        rasa_token=uuid.uuid4().hex,
+        staff_token=uuid.uuid4().hex,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +47,15 @@ def up(settings, tmp_path_factory):
         MOTCUA_ACTIONS_PORT=str(settings.actions_port),
         MOTCUA_RUN_DIR=str(settings.run_dir),
         MOTCUA_RASA_TOKEN=settings.rasa_token,
+        MOTCUA_GATEWAY_PORT=str(settings.gateway_port),
+        MOTCUA_STAFF_TOKEN=settings.staff_token,
     )
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "motcua", "up"], cwd=stack.REPO, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    while "is ready at" not in log.read_text(errors="replace"):
+    while "is ready" not in log.read_text(errors="replace"):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             pytest.fail(f"motcua up did not get ready:\n{log.read_text(errors='replace')[-3000:]}")
@@ -108,7 +117,7 @@ def test_every_process_listens_on_loopback_only(up):
         for conn in proc.net_connections(kind="inet")
         if conn.status == psutil.CONN_LISTEN
     ]
-    assert {addr.port for addr in listening} >= {15005, 15055}
+    assert {addr.port for addr in listening} >= {15005, 15055, 18000}
     assert {addr.ip for addr in listening} == {"127.0.0.1"}
 
 
@@ -201,10 +210,21 @@ def test_bad_input_gets_a_reply_and_nothing_breaks(chat, up, text):
     assert up.poll() is None
 
 
+def test_the_gateway_chat_api_reaches_the_assistant(up, settings):
+    response = requests.post(
+        f"{settings.gateway_url}/api/chat",
+        json={"sender_id": f"it-{uuid.uuid4().hex[:8]}", "message": "làm giấy khai sinh cần gì"},
+        timeout=60,
+    )
+    assert response.status_code == 200
+    assert KHAI_SINH in texts(response.json()["messages"])
+    assert requests.get(f"{settings.gateway_url}/health", timeout=10).json() == {"status": "ok", "rasa": True}
+
+
 def test_the_staff_shell_shows_intents_actions_and_codes(up, settings):
-    env = dict(os.environ, MOTCUA_RASA_TOKEN=settings.rasa_token)
+    env = dict(os.environ, MOTCUA_STAFF_TOKEN=settings.staff_token)
     completed = subprocess.run(
-        [sys.executable, "-m", "motcua", "shell", "--debug", "--url", settings.rasa_url],
+        [sys.executable, "-m", "motcua", "shell", "--debug", "--url", settings.gateway_url],
         input="đăng ký khai sinh cần giấy tờ gì\n1\n",
         capture_output=True,
         text=True,
@@ -241,6 +261,6 @@ def test_ctrl_c_stops_everything_it_started(up, settings):
     assert up.wait(timeout=60) == 0
     _, alive = psutil.wait_procs(children, timeout=30)
     assert not alive
-    for port in (settings.rasa_port, settings.actions_port):
+    for port in (settings.rasa_port, settings.actions_port, settings.gateway_port):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{port}/", timeout=2)
