@@ -53,12 +53,22 @@ SENTENCES = [
 ]
 
 
+def _catalogue_sentences(limit: int, rng: random.Random) -> list[str]:
+    """Names and results from the committed catalogue: the fallback when the crawl is not on this machine."""
+    from knowledge_base.catalogue import load_catalogue
+
+    procedures = rng.sample(load_catalogue().procedures, 120)
+    out = [unicodedata.normalize("NFC", t) for p in procedures for t in (p.name, p.result) if t and 3 < len(t) < 600]
+    rng.shuffle(out)
+    return out[:limit]
+
+
 def raw_sentences(limit: int = 400, seed: int = 7) -> list[str]:
-    """Up to ``limit`` NFC text fields from the shared procedure dump (empty if it is not there)."""
+    """Up to ``limit`` NFC text fields from the shared procedure dump (the committed catalogue if it is not there)."""
     files = sorted(glob.glob(str(RAW_DIR / "*" / "*.json")))
-    if not files:
-        return []
     rng = random.Random(seed)
+    if not files:
+        return _catalogue_sentences(limit, rng)
     out: list[str] = []
     for f in rng.sample(files, min(len(files), 60)):
         data = json.loads(Path(f).read_text(encoding="utf-8"))
