@@ -237,6 +237,23 @@ def bench_dialogue(
     _stack_call(run)
 
 
+@bench_app.command("gateway")
+def bench_gateway(
+    mode: Annotated[str, typer.Option("--mode", help="stub: an instant fake Rasa; real: the whole stack.")] = "stub",
+    conversations: Annotated[int, typer.Option("--conversations", min=1, max=500)] = 20,
+    turns: Annotated[int, typer.Option("--turns", min=1, max=1000)] = 30,
+) -> None:
+    """Gateway throughput and latency on loopback; overhead = through the gateway − straight to Rasa."""
+    from motcua import gateway_bench
+
+    if mode not in ("stub", "real"):
+        raise typer.BadParameter("--mode is stub or real")
+    run = gateway_bench.run_stub if mode == "stub" else gateway_bench.run_real
+    results = _stack_call(lambda: run(conversations, turns))
+    typer.echo(f"{conversations} concurrent conversations × {turns} turns, mode {mode}")
+    typer.echo(gateway_bench.report(results))
+
+
 @app.command("tones-report")
 def tones_report(
     holdout: Annotated[float, typer.Option("--holdout", min=0.01, max=0.5)] = 0.1,
