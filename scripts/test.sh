@@ -4,6 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 bash scripts/setup_rasa.sh || exit 1
+bash scripts/setup_browser.sh || exit 1
+# The widget's browser tests must run here, never skip.
+export MOTCUA_REQUIRE_BROWSER=1
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 # A cache inside the clone: a fresh clone converts the model and builds the index from scratch.
 export MOTCUA_CACHE_DIR="${MOTCUA_CACHE_DIR:-$PWD/.cache/motcua}"

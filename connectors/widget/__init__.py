@@ -1,0 +1,1 @@
+"""The embeddable web chat widget: static files (``static/``) and the channel that serves them (``channel.py``)."""
