@@ -13,6 +13,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "và xã/phường của bạn nhé.",
         "welcome": "Chào mừng bạn đến với trợ lý ảo thủ tục hành chính! Bạn cứ nhắn câu hỏi, ví dụ: "
         '"làm giấy khai sinh cần gì".',
+        "button_expired": "Nút này đã hết hạn rồi ạ. Bạn nhắn lại câu hỏi giúp tôi nhé.",
     },
     "en": {
         "unavailable": "Sorry, the service is busy right now. Please try again in a few minutes.",
@@ -23,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "location": "Thanks for your location. I can't look up offices by location yet; please type the procedure "
         "and your commune or ward.",
         "welcome": 'Welcome to the public-service assistant! Ask me, for example: "how do I register a birth".',
+        "button_expired": "That button has expired. Please type your question again.",
     },
 }
 

@@ -6,17 +6,21 @@ the running action server; Ctrl-C stops everything.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import psutil
 import pytest
 import requests
 
 from motcua import stack
+from tests.integration.test_widget_browser import VI, browser, expect  # noqa: F401 - browser fixtures
 
 pytestmark = pytest.mark.integration
 
@@ -237,6 +241,25 @@ def test_the_staff_shell_shows_intents_actions_and_codes(up, settings):
     assert KHAI_SINH in completed.stdout
     assert "intent ask_aspect" in completed.stdout, "typing 1 pressed the first button"
     assert "Traceback" not in completed.stderr
+
+
+def test_the_web_widget_on_the_real_stack(up, settings, browser, expect, tmp_path):  # noqa: F811 - fixtures
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{settings.gateway_url}/demo")
+        page.get_by_role("button", name=VI["open"]).click()
+        box = page.locator(".mcw-input")
+        box.fill("vợ em mới sinh, làm giấy khai sinh cần giấy tờ gì")
+        box.press("Enter")
+        expect(page.locator(".mcw-bot .mcw-bubble", has_text=KHAI_SINH).first).to_be_visible(timeout=90_000)
+        page.locator(".mcw-bot .mcw-quick", has_text="Lệ phí").last.click()
+        expect(page.locator(".mcw-bot .mcw-bubble", has_text="Lệ phí:").first).to_be_visible(timeout=90_000)
+        shot = tmp_path / "widget-real-stack.png"
+        page.screenshot(path=str(shot))
+        shutil.copy(shot, Path(tempfile.gettempdir()) / "widget-real-stack.png")
+    finally:
+        context.close()
 
 
 def test_rasa_test_passes_on_the_conversation_stories(up, settings, tmp_path):
