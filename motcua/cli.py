@@ -360,7 +360,7 @@ def up(
     chat: Annotated[bool, typer.Option("--chat", help="Chat in this terminal once ready; Ctrl-D stops all.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="With --chat: show intents and scores.")] = False,
 ) -> None:
-    """Train if needed, start the action server and the Rasa server on 127.0.0.1, and wait; Ctrl-C stops both."""
+    """Train if needed, start the action server, Rasa and the gateway on 127.0.0.1, and wait; Ctrl-C stops all."""
     import signal
     import time
 
@@ -436,12 +436,29 @@ def gateway(
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
 
 
+@app.command("telegram-webhook")
+def telegram_webhook(
+    url: Annotated[str, typer.Argument(help="The public https URL of /webhooks/telegram on your gateway.")],
+) -> None:
+    """Register the gateway's Telegram webhook (with MOTCUA_TELEGRAM_SECRET_TOKEN) at Telegram."""
+    import asyncio
+
+    from connectors.settings import GatewaySettings
+    from connectors.telegram.channel import register_webhook
+
+    try:
+        asyncio.run(register_webhook(GatewaySettings(), url))
+    except ValueError as error:
+        typer.secho(f"error: {error}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo("Telegram will deliver updates to the gateway.")
+
+
 @app.command("telegram-poll")
 def telegram_poll() -> None:
     """Serve Telegram by long polling (for operators without a public webhook URL)."""
-    from connectors.telegram.polling import run_polling
-
     from connectors.settings import GatewaySettings
+    from connectors.telegram.polling import run_polling
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = GatewaySettings()
