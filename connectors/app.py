@@ -140,20 +140,11 @@ def _staff(settings: GatewaySettings, token: str | None) -> bool:
 
 def default_channels() -> list[ChannelFactory]:
     """The channels the product ships: the web widget always; Zalo and Telegram when configured."""
-    factories: list[ChannelFactory] = []
-    try:
-        from .widget.channel import widget_channel
+    from .telegram.channel import telegram_channel
+    from .widget.channel import widget_channel
+    from .zalo.channel import zalo_channel
 
-        factories.append(widget_channel)
-    except ImportError:  # pragma: no cover - the widget package is part of the product
-        pass
-    for module, name in (("zalo.channel", "zalo_channel"), ("telegram.channel", "telegram_channel")):
-        try:
-            imported = __import__(f"connectors.{module}", fromlist=[name])
-        except ImportError:
-            continue
-        factories.append(getattr(imported, name))
-    return factories
+    return [widget_channel, zalo_channel, telegram_channel]
 
 
 def create_app(
