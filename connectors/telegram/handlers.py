@@ -55,6 +55,7 @@ UNSUPPORTED = (
     | filters.CONTACT
 )
 
+
 def button_expired_message(lang: str) -> str:
     return gateway_message("button_expired", lang)
 

@@ -31,10 +31,11 @@ STARTUP_TIMEOUT = 1500.0  # a fresh clone trains the model first (a few minutes 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> stack.StackSettings:
     run_dir = tmp_path_factory.mktemp("stack-run")
+    offset = int(os.environ.get("MOTCUA_TEST_PORT_OFFSET", "0"))  # to run beside another test run
     return stack.StackSettings(
-        rasa_port=15005,
-        actions_port=15055,
-        gateway_port=18000,
+        rasa_port=15005 + offset,
+        actions_port=15055 + offset,
+        gateway_port=18000 + offset,
         run_dir=run_dir,
         rasa_token=uuid.uuid4().hex,
         staff_token=uuid.uuid4().hex,
@@ -114,14 +115,14 @@ def test_rasa_data_validates():
     stack.validate_data()
 
 
-def test_every_process_listens_on_loopback_only(up):
+def test_every_process_listens_on_loopback_only(up, settings):
     listening = [
         conn.laddr
         for proc in [psutil.Process(up.pid), *psutil.Process(up.pid).children(recursive=True)]
         for conn in proc.net_connections(kind="inet")
         if conn.status == psutil.CONN_LISTEN
     ]
-    assert {addr.port for addr in listening} >= {15005, 15055, 18000}
+    assert {addr.port for addr in listening} >= {settings.rasa_port, settings.actions_port, settings.gateway_port}
     assert {addr.ip for addr in listening} == {"127.0.0.1"}
 
 
@@ -212,6 +213,53 @@ def test_bad_input_gets_a_reply_and_nothing_breaks(chat, up, text):
     assert messages and all(m.get("text") for m in messages)
     assert "<script>" not in texts(messages)
     assert up.poll() is None
+
+
+@pytest.fixture(scope="module")
+def demo_dossiers(up):
+    """The embedded demo dossiers the action server seeded (same SQLite file, same MOTCUA_CACHE_DIR)."""
+    from backends.dossiers.seed import ensure_demo_backend, seed_demo
+
+    return {d.status.value: d for d in seed_demo(ensure_demo_backend())}
+
+
+def test_dossier_lookup_asks_for_the_code_then_the_verification(chat, demo_dossiers):
+    d = demo_dossiers["supplement_requested"]
+    assert "mã hồ sơ" in texts(chat.say("tra cứu hồ sơ giúp tôi"))
+    typed = d.code.lower().replace("-", " ")  # lower case, spaces instead of dashes
+    assert "4 số cuối" in texts(chat.say(typed))
+    answer = texts(chat.say(d.verification))
+    assert d.code in answer and "Yêu cầu bổ sung giấy tờ" in answer and "trước ngày" in answer
+
+
+def test_the_code_in_the_first_message_and_following_the_dossier(chat, demo_dossiers):
+    d = demo_dossiers["processing"]
+    assert "4 số cuối" in texts(chat.say(f"hồ sơ {d.code} của tôi đến đâu rồi"))
+    messages = chat.say(f"{d.verification[:2]} {d.verification[2:]}")
+    assert "Đang xử lý" in texts(messages) and "/subscribe_dossier" in payloads(messages)
+    assert d.code in texts(chat.say("/subscribe_dossier"))
+    assert chat.slot("dossier_verification") is None, "the verification answer is not kept"
+
+
+def test_an_unknown_code_and_a_wrong_verification_look_the_same(chat, demo_dossiers, settings):
+    d = demo_dossiers["received"]
+    wrong = "0000" if d.verification != "0000" else "1111"
+    chat.say(f"tra cứu hồ sơ {d.code}")
+    refused_wrong = texts(chat.say(wrong))
+    other = Conversation(settings)
+    other.say("tra cứu hồ sơ 000.00.12.H49-991231-9999")
+    refused_unknown = texts(other.say(d.verification))
+    assert refused_wrong == refused_unknown and "không tìm thấy" in refused_wrong
+    assert d.code not in refused_wrong
+
+
+@pytest.mark.parametrize("bad", ["abc-123", "'; DROP TABLE dossiers; --", "<b>000</b>", "000.00.04.H51-200221-0001"])
+def test_bad_dossier_codes_are_re_asked_and_the_citizen_can_leave(chat, bad):
+    chat.say("kiểm tra hồ sơ")
+    reply = texts(chat.say(bad))
+    assert ("chưa đúng dạng" in reply) or ("tỉnh khác" in reply)
+    assert "<b>" not in reply
+    assert "Vâng" in texts(chat.say("thôi không cần nữa"))
 
 
 def test_the_gateway_chat_api_reaches_the_assistant(up, settings):

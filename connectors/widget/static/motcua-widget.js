@@ -509,6 +509,47 @@
       });
   }
 
+  // ---- dossier notices waiting for this conversation (GET /api/notices) ------------------------------------
+
+  var fetchingNotices = false;
+
+  /**
+   * Shows the dossier notices the gateway kept for this conversation (a followed dossier changed while the
+   * widget was closed). Each notice is handed out once. Only a conversation that has messages can follow a
+   * dossier, so a first visit sends no request. Failures are silent: the notices are not the citizen's messages.
+   */
+  function fetchNotices() {
+    if (fetchingNotices || !state.messages.length || !window.fetch) return;
+    fetchingNotices = true;
+    var sender = state.sender;
+    fetch(apiBase + "/api/notices?sender_id=" + encodeURIComponent(sender), {
+      method: "GET",
+      headers: { Accept: "application/json" },
+      credentials: "omit",
+      cache: "no-store"
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        if (sender !== state.sender) return; // a new conversation was started meanwhile
+        var notices = data && Array.isArray(data.messages) ? data.messages : [];
+        var shown = 0;
+        for (var i = 0; i < notices.length; i++) {
+          var n = notices[i] || {};
+          if (addMessage({ role: "bot", text: n.text, buttons: [], image: "" })) shown++;
+        }
+        if (shown) save();
+      })
+      .catch(function () {
+        /* no notices this time */
+      })
+      .then(function () {
+        fetchingNotices = false;
+      });
+  }
+
   // ---- behaviour ---------------------------------------------------------------------------------------------
 
   function isOpen() {
@@ -521,6 +562,7 @@
     launcher.setAttribute("aria-expanded", "true");
     scrollToEnd();
     input.focus();
+    fetchNotices();
   }
 
   function close() {
