@@ -18,7 +18,6 @@ import requests
 from rich.console import Console
 
 MAX_MESSAGE_CHARS = 4000
-QUIET_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start"}
 
 
 class ShellError(RuntimeError):
@@ -127,19 +126,11 @@ def parse_message(raw: dict[str, Any]) -> BotMessage:
 
 
 def turn_debug(tracker: dict[str, Any]) -> TurnDebug:
-    """The last user turn of a tracker: its intent and the actions run after it."""
-    latest = tracker.get("latest_message") or {}
-    intent = latest.get("intent") or {}
-    events = tracker.get("events") or []
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
-    actions = [
-        e.get("name", "")
-        for e in events[last_user + 1 :]
-        if e.get("event") == "action" and e.get("name") not in QUIET_ACTIONS
-    ]
-    slots = tracker.get("slots") or {}
-    retrieval = slots.get("retrieval_debug") if isinstance(slots.get("retrieval_debug"), dict) else None
-    return TurnDebug(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), actions, retrieval)
+    """The last user turn of a tracker: its intent and the actions run after it (the gateway's own reading)."""
+    from .app import turn_debug as read_turn
+
+    info = read_turn(tracker)
+    return TurnDebug(info.intent, info.confidence, info.actions, info.retrieval)
 
 
 def _render(console: Console, messages: Iterable[BotMessage]) -> list[dict[str, str]]:
