@@ -21,6 +21,7 @@ from backends.dossiers.codes import find_dossier_code, normalize_dossier_code, p
 from backends.dossiers.model import VN_TZ, Dossier
 from backends.notifications.notices import baseline_keys
 
+from .replies import intent_payload
 from .services import get_audit_log, get_dossier_backend, get_guard, get_subscriptions
 from .tracker_text import latest_intent, user_text
 
@@ -75,7 +76,15 @@ def status_values(dossier: Dossier) -> dict[str, str]:
         "documents": "\n".join(f"- {d}" for d in supplement.documents) if supplement else "—",
         "deadline": _day(supplement.deadline if supplement else payment.deadline if payment else None),
         "amount": _money(payment.amount_vnd) if payment else "—",
+        "agency": dossier.agency or "—",
     }
+
+
+def days_late(dossier: Dossier, now: datetime) -> int:
+    """Whole days past the due date of a dossier still open (0 when on time, closed or without a due date)."""
+    if not dossier.is_overdue(now) or dossier.due_at is None:
+        return 0
+    return max(1, (now.astimezone(VN_TZ).date() - dossier.due_at.astimezone(VN_TZ).date()).days)
 
 
 class ValidateDossierForm(FormValidationAction):
@@ -153,8 +162,16 @@ class ActionLookupDossier(Action):
             return clear
         guard.success(sender, code)
         audit.record(sender, code, "shown")
-        dispatcher.utter_message(response=f"utter_dossier_{dossier.status.value}", **status_values(dossier))
-        dispatcher.utter_message(response="utter_dossier_actions")
+        values = status_values(dossier)
+        dispatcher.utter_message(response=f"utter_dossier_{dossier.status.value}", **values)
+        late = days_late(dossier, datetime.now(VN_TZ))
+        if late:
+            dispatcher.utter_message(response="utter_dossier_late", days=late, due=values["due"])
+        procedure_button = {  # the procedure's catalogue entry: requirements, fee, official link
+            "title": dossier.procedure_name[:60],
+            "payload": intent_payload("choose_procedure", code=dossier.procedure_code),
+        }
+        dispatcher.utter_message(response="utter_dossier_actions", buttons=[procedure_button])
         return [*clear, SlotSet("verified_dossier", code)]
 
 

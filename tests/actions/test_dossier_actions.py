@@ -175,3 +175,19 @@ def test_leaving_words_are_not_taken_for_a_code(demo, intent):
     assert asyncio.run(ValidateDossierForm().extract_dossier_code(CollectingDispatcher(), t, {})) == {
         "dossier_code": "thôi không cần nữa"
     }
+
+
+def test_a_late_dossier_says_how_late_and_every_answer_links_the_procedure(demo):
+    demos, _ = demo
+    backend = services.get_dossier_backend()
+    late = [d for d in seed_demo(backend) if d.status is DossierStatus.PROCESSING and "overdue" in d.scenario]
+    assert late, "the demo has overdue dossiers"
+    messages, _ = lookup(late[0].code, late[0].verification)
+    responses = [m["response"] for m in messages]
+    assert responses == ["utter_dossier_processing", "utter_dossier_late", "utter_dossier_actions"]
+    assert messages[1]["days"] >= 1
+    on_time = demos[DossierStatus.RECEIVED]
+    messages, _ = lookup(on_time.code, on_time.verification)
+    assert [m["response"] for m in messages] == ["utter_dossier_received", "utter_dossier_actions"]
+    procedure = backend.get(on_time.code).procedure_code
+    assert messages[-1]["buttons"][0]["payload"] == f'/choose_procedure{{"code":"{procedure}"}}'
