@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
+from backends._sql import cache_dir
 
 MAX_FAILURES_PER_SENDER = 3
 MAX_FAILURES_PER_DOSSIER = 5
@@ -72,8 +73,7 @@ class AuditLog:
 
     @classmethod
     def default(cls) -> AuditLog:
-        root = os.environ.get("MOTCUA_CACHE_DIR") or str(Path.home() / ".cache" / "motcua")
-        return cls(Path(root) / "audit" / "dossier-lookups.jsonl")
+        return cls(cache_dir() / "audit" / "dossier-lookups.jsonl")
 
     def record(self, sender: str, code: str | None, outcome: str) -> None:
         entry = {

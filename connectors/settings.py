@@ -6,7 +6,6 @@ cannot go live with the example values from the documentation.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -14,15 +13,16 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from backends._sql import cache_dir
+
 _PLACEHOLDER = re.compile(
     r"^(?:change[-_ ]?me|xxx+|todo|secret|placeholder|example|test|dummy|<.*>|\$\{.*\}|your[-_ ].*)$", re.I
 )
 
 
 def _default_data_dir() -> Path:
-    """``$MOTCUA_CACHE_DIR/gateway`` (the same cache root as the rest of motcua; connectors import nothing else)."""
-    root = os.environ.get("MOTCUA_CACHE_DIR") or str(Path.home() / ".cache" / "motcua")
-    return Path(root) / "gateway"
+    """``$MOTCUA_CACHE_DIR/gateway``: the same cache root as the backends' SQLite files."""
+    return cache_dir() / "gateway"
 
 
 class GatewaySettings(BaseSettings):

@@ -11,7 +11,6 @@ holds no personal data (pydantic's errors, which echo the input, are dropped).
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import threading
@@ -21,16 +20,14 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
+from .._http import get_only_session, is_loopback
 from .base import BackendUnavailable
 from .codes import normalize_dossier_code
 from .model import VN_TZ, Dossier, DossierStatus, PaymentRequest, StatusEvent, SupplementRequest
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 Text = Annotated[str, Field(max_length=4000)]
@@ -130,15 +127,6 @@ class DossierJson(_Wire):
 _DOSSIER_LIST = TypeAdapter(list[DossierJson])
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class HttpDossierBackend:
     """A :class:`~.base.DossierBackend` over a province's HTTP API.
 
@@ -159,7 +147,7 @@ class HttpDossierBackend:
         parts = urlsplit(base_url or "")
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("the dossier API URL must be an http(s):// URL with a host")
-        if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
             raise ValueError("the dossier API must use https:// (plain http only on loopback)")
         key = (api_key or "").strip()
         if not key or any(ch in key for ch in "\r\n\0"):
@@ -189,27 +177,8 @@ class HttpDossierBackend:
         return self._session
 
     def _new_session(self) -> requests.Session:
-        retry = Retry(
-            total=self.retries,
-            connect=self.retries,
-            read=self.retries,
-            status=self.retries,
-            other=0,
-            redirect=0,
-            backoff_factor=0.3,
-            status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET"}),
-            raise_on_status=False,
-            respect_retry_after_header=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry)
-        session = requests.Session()
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        session.headers.update(
-            {"X-API-Key": self._api_key, "Accept": "application/json", "User-Agent": "motcua-dossier-client"}
-        )
-        return session
+        headers = {"X-API-Key": self._api_key, "Accept": "application/json", "User-Agent": "motcua-dossier-client"}
+        return get_only_session(self.retries, 0.3, headers)
 
     def close(self) -> None:
         with self._lock:

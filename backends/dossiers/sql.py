@@ -12,7 +12,6 @@ Tables: ``dossiers``; ``dossier_status_events`` (the history); ``supplement_requ
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from .._sql import cache_sqlite_url
 from .base import BackendUnavailable
 from .codes import normalize_dossier_code
 from .model import (
@@ -60,8 +60,7 @@ log = logging.getLogger(__name__)
 
 def default_sqlite_url() -> str:
     """``sqlite:///$MOTCUA_CACHE_DIR/dossiers.sqlite3`` (``MOTCUA_CACHE_DIR`` defaults to ``~/.cache/motcua``)."""
-    root = os.environ.get("MOTCUA_CACHE_DIR") or str(Path.home() / ".cache" / "motcua")
-    return f"sqlite:///{Path(root).expanduser().resolve() / 'dossiers.sqlite3'}"
+    return cache_sqlite_url("dossiers.sqlite3")
 
 
 class AwareDateTime(TypeDecorator[datetime]):

@@ -12,7 +12,6 @@ input, are dropped).
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import threading
@@ -22,10 +21,9 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exceptions
-from urllib3.util.retry import Retry
 
+from .._http import get_only_session, is_loopback
 from .base import IdentityUnavailable, normalize_id_number, normalize_phone, relative_ids
 from .model import MARITAL_STATUSES, Address, Citizen
 
@@ -33,7 +31,6 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 MAX_RELATIVES = 24
-_RETRIED = (429, 500, 502, 503, 504)
 
 Short = Annotated[str, Field(max_length=300)]
 IdNumber = Annotated[str, Field(pattern=r"^[0-9]{12}$")]
@@ -101,15 +98,6 @@ class CitizenJson(_Strictish):
 _CITIZEN_LIST = TypeAdapter(Annotated[list[CitizenJson], Field(max_length=100)])
 
 
-def _loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class HttpIdentityBackend:
     """An :class:`~.base.IdentityBackend` over a provider's HTTP API.
 
@@ -129,7 +117,7 @@ class HttpIdentityBackend:
         split = urlsplit(base_url or "")
         if split.scheme not in ("http", "https") or not split.hostname:
             raise ValueError("the identity API URL must be an http(s):// URL with a host")
-        if split.scheme == "http" and not (allow_insecure_http or _loopback(split.hostname)):
+        if split.scheme == "http" and not (allow_insecure_http or is_loopback(split.hostname)):
             raise ValueError("the identity API must use https:// (plain http only on loopback)")
         if split.username or split.password:
             raise ValueError("put no credentials in the identity API URL; use the API key")
@@ -152,25 +140,8 @@ class HttpIdentityBackend:
     def http(self) -> requests.Session:
         with self._guard:
             if self._http is None:
-                policy = Retry(
-                    total=self.retries,
-                    connect=self.retries,
-                    read=self.retries,
-                    status=self.retries,
-                    other=0,
-                    redirect=0,
-                    backoff_factor=0.25,
-                    status_forcelist=_RETRIED,
-                    allowed_methods=frozenset({"GET"}),
-                    raise_on_status=False,
-                    respect_retry_after_header=False,
-                )
-                session = requests.Session()
-                for prefix in ("http://", "https://"):
-                    session.mount(prefix, HTTPAdapter(max_retries=policy))
-                session.headers.update(
-                    {"X-API-Key": self._key, "Accept": "application/json", "User-Agent": "motcua-identity-client"}
-                )
+                headers = {"X-API-Key": self._key, "Accept": "application/json", "User-Agent": "motcua-identity-client"}
+                session = get_only_session(self.retries, 0.25, headers)
                 self._http = session
             return self._http
 

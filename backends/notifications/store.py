@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from .._sql import cache_sqlite_url
+
 metadata = MetaData()
 
 subscriptions = Table(
@@ -49,8 +51,7 @@ sent_notices = Table(
 
 
 def default_notifications_url() -> str:
-    root = os.environ.get("MOTCUA_CACHE_DIR") or str(Path.home() / ".cache" / "motcua")
-    return os.environ.get("MOTCUA_NOTIFICATIONS_DB_URL") or f"sqlite:///{Path(root) / 'notifications.sqlite3'}"
+    return os.environ.get("MOTCUA_NOTIFICATIONS_DB_URL") or cache_sqlite_url("notifications.sqlite3")
 
 
 class SubscriptionStore:
