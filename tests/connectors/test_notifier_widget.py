@@ -7,9 +7,7 @@ tests are).
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import requests
@@ -20,34 +18,15 @@ from connectors.notifier import DossierNotifier
 from connectors.widget.channel import widget_channel
 from tests.connectors.test_notifier import NOW, PROCESSING, WEB, WIDGET_ID, fake_zalo, world  # noqa: F401 - fixtures
 from tests.connectors.zalo.fakes import LiveGateway, wait_until
+from tests.integration.test_widget_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 STORAGE_KEY = "motcua-widget:v1"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    required = bool(os.environ.get("MOTCUA_REQUIRE_BROWSER"))
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if required:
-            pytest.fail("playwright is not installed (scripts/setup.sh installs it)")
-        pytest.skip("pip install playwright (its Python package only)")
-    if not Path(CHROMIUM).exists():
-        if required:
-            pytest.fail(f"no Chromium at {CHROMIUM} (scripts/setup_browser.sh installs Debian's chromium)")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def page(browser):
+def page(browser):  # noqa: F811 - the imported fixture
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     pg = context.new_page()
     pg.problems = []
