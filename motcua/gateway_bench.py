@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -80,37 +81,24 @@ def gateway_body(sender: str, text: str) -> dict:
     return {"sender_id": sender, "message": text}
 
 
-def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise stack.StackError(f"{url} did not come up")
-
-
 def run_stub(conversations: int, turns: int, rasa_port: int = 15905, gateway_port: int = 18905) -> list[LoadResult]:
     """An instant stub Rasa, the gateway in front of it; the same load direct and through the gateway."""
     env = dict(os.environ, MOTCUA_RASA_URL=f"http://127.0.0.1:{rasa_port}", MOTCUA_RATE_LIMIT="1000000/minute")
-    procs = [_spawn([sys.executable, "-m", "motcua.stub_rasa", str(rasa_port)], env)]
-    procs.append(
-        _spawn([sys.executable, "-m", "motcua", "gateway", "--host", "127.0.0.1", "--port", str(gateway_port)], env)
-    )
+    logs = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
+    stub_cmd = [sys.executable, "-m", "motcua.stub_rasa", str(rasa_port)]
+    gateway_cmd = [sys.executable, "-m", "motcua", "gateway", "--host", "127.0.0.1", "--port", str(gateway_port)]
+    logs_of = {"stub": logs / "stub.log", "gateway": logs / "gateway.log"}
+    running = stack.RunningStack(stack.StackSettings(), Path(), {}, logs_of)
     try:
-        _wait(f"http://127.0.0.1:{rasa_port}/")
-        _wait(f"http://127.0.0.1:{gateway_port}/health")
+        running.processes["stub"] = stack.spawn(stub_cmd, env, running.logs["stub"])
+        running.processes["gateway"] = stack.spawn(gateway_cmd, env, running.logs["gateway"])
+        stack.wait_until_ready(f"http://127.0.0.1:{rasa_port}/", running.processes["stub"], running.logs["stub"], 60)
+        stack.wait_until_ready(
+            f"http://127.0.0.1:{gateway_port}/health", running.processes["gateway"], running.logs["gateway"], 60
+        )
         return _compare(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{gateway_port}", conversations, turns)
     finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=10)
+        running.stop()
 
 
 def run_real(conversations: int, turns: int) -> list[LoadResult]:

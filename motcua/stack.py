@@ -287,7 +287,8 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
         os.killpg(proc.pid, sig)
 
 
-def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start ``command`` in its own process group (so :meth:`RunningStack.stop` stops its children too)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     out = log.open("wb")
     try:
@@ -359,7 +360,7 @@ def start(settings: StackSettings, model: Path, timeout: float = 300.0) -> Runni
     motcua = [sys.executable, "-m", "motcua"]
     try:
         actions_cmd = [*motcua, "actions", "--host", settings.host, "--port", str(settings.actions_port)]
-        processes["actions"] = _spawn(actions_cmd, dict(os.environ), logs["actions"])
+        processes["actions"] = spawn(actions_cmd, dict(os.environ), logs["actions"])
         rasa_cmd = [
             str(rasa_executable()),
             "run",
@@ -377,7 +378,7 @@ def start(settings: StackSettings, model: Path, timeout: float = 300.0) -> Runni
             "--auth-token",
             settings.rasa_token,
         ]
-        processes["rasa"] = _spawn(rasa_cmd, rasa_environment(), logs["rasa"])
+        processes["rasa"] = spawn(rasa_cmd, rasa_environment(), logs["rasa"])
         if settings.with_gateway:
             gateway_env = dict(
                 os.environ,
@@ -386,7 +387,7 @@ def start(settings: StackSettings, model: Path, timeout: float = 300.0) -> Runni
                 MOTCUA_STAFF_TOKEN=settings.staff_token,
             )
             gateway_cmd = [*motcua, "gateway", "--host", settings.host, "--port", str(settings.gateway_port)]
-            processes["gateway"] = _spawn(gateway_cmd, gateway_env, logs["gateway"])
+            processes["gateway"] = spawn(gateway_cmd, gateway_env, logs["gateway"])
         wait_until_ready(f"{settings.actions_url}/health", processes["actions"], logs["actions"], timeout)
         wait_until_ready(
             f"{settings.rasa_url}/status?token={settings.rasa_token}", processes["rasa"], logs["rasa"], timeout
