@@ -23,7 +23,7 @@ from backends.notifications.notices import baseline_keys
 
 from .replies import intent_payload
 from .services import get_audit_log, get_dossier_backend, get_guard, get_subscriptions
-from .tracker_text import latest_intent, user_text
+from .tracker_text import conversation_language, latest_intent, user_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ LEAVE_INTENTS = {"deny", "restart", "request_human", "goodbye"}
 def home_province() -> str:
     """The province this deployment serves (its dossier codes end in this code); Quảng Ninh by default."""
     return os.environ.get("MOTCUA_PROVINCE_CODE", "H49").upper()
-
-
-def _language(tracker: Tracker) -> str:
-    return "en" if tracker.get_slot("language") == "en" else "vi"
 
 
 def verification_digits(text: str) -> str | None:
@@ -192,7 +188,7 @@ class ActionSubscribeDossier(Action):
         if dossier is not None:
             # What the citizen has just been shown is not news: record it as sent BEFORE subscribing.
             subscriptions.baseline(tracker.sender_id, code, baseline_keys(dossier, datetime.now(VN_TZ)))
-        subscriptions.subscribe(tracker.sender_id, code, _language(tracker))
+        subscriptions.subscribe(tracker.sender_id, code, conversation_language(tracker))
         get_audit_log().record(tracker.sender_id, code, "subscribed")
         dispatcher.utter_message(response="utter_subscribed", code=code)
         return []

@@ -24,7 +24,7 @@ from knowledge_base.assistant import AskResult, Assistant
 from .choice import match_name, parse_ordinal
 from .replies import debug_info, send_answer, send_related
 from .services import get_assistant, get_related
-from .tracker_text import entity_value, latest_intent, user_text
+from .tracker_text import conversation_language, entity_value, latest_intent, user_text
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +34,6 @@ MAX_WORDS_FOR_NAME_CHOICE = 8
 LOST_TURNS_BEFORE_HUMAN = 2
 
 Events = list[dict[str, Any]]
-
-
-def _language(tracker: Tracker) -> str:
-    return "en" if tracker.get_slot("language") == "en" else "vi"
 
 
 def _candidates(tracker: Tracker) -> list[str]:
@@ -118,7 +114,7 @@ class ActionAnswerQuestion(Action):
         assistant = _assistant_or_apology(dispatcher)
         if assistant is None:
             return []
-        text, lang, intent = user_text(tracker), _language(tracker), latest_intent(tracker)
+        text, lang, intent = user_text(tracker), conversation_language(tracker), latest_intent(tracker)
         current = tracker.get_slot("procedure_code")
         chosen = self._typed_choice(assistant, text, _candidates(tracker))
         if chosen is not None:
@@ -191,7 +187,9 @@ class ActionAnswerAspect(Action):
             return []
         code = entity_value(tracker, "code") or tracker.get_slot("procedure_code") or ""
         aspect = entity_value(tracker, "aspect") or "general"
-        events = answer_procedure(dispatcher, assistant, code, aspect, _language(tracker), self.name(), False)
+        events = answer_procedure(
+            dispatcher, assistant, code, aspect, conversation_language(tracker), self.name(), False
+        )
         if events is None:
             dispatcher.utter_message(response="utter_ask_which_procedure")
             return []
@@ -215,7 +213,7 @@ class ActionChooseProcedure(Action):
             code = candidates[index] if index is not None else None
         aspect = tracker.get_slot("aspect") or "general"
         events = (
-            answer_procedure(dispatcher, assistant, code, aspect, _language(tracker), self.name(), True)
+            answer_procedure(dispatcher, assistant, code, aspect, conversation_language(tracker), self.name(), True)
             if code
             else None
         )
@@ -238,7 +236,7 @@ class ActionShowRelated(Action):
             return []
         offers = get_related().for_code(code)
         if offers:
-            send_related(dispatcher, offers, _language(tracker))
+            send_related(dispatcher, offers, conversation_language(tracker))
         else:
             dispatcher.utter_message(response="utter_no_related")
         return []

@@ -37,3 +37,8 @@ def entity_value(tracker: Tracker, name: str) -> str | None:
             value: Any = entity.get("value")
             return value if isinstance(value, str) else None
     return None
+
+
+def conversation_language(tracker: Tracker) -> str:
+    """The ``language`` slot as "vi" or "en" (anything else counts as Vietnamese)."""
+    return "en" if tracker.get_slot("language") == "en" else "vi"
