@@ -22,7 +22,7 @@ from knowledge_base.answer.aspect import topic_words
 from knowledge_base.assistant import AskResult, Assistant
 
 from .choice import match_name, parse_ordinal
-from .replies import debug_info, send_answer, send_related
+from .replies import debug_info, send_answer, send_form_offer, send_related
 from .services import get_assistant, get_related
 from .tracker_text import conversation_language, entity_value, latest_intent, user_text
 
@@ -84,6 +84,7 @@ def answer_procedure(
     send_answer(dispatcher, result.answer)
     if offer_related:
         send_related(dispatcher, get_related().for_code(code), lang)
+        send_form_offer(dispatcher, code, lang)
     return _topic_events(result, action)
 
 
@@ -160,6 +161,7 @@ class ActionAnswerQuestion(Action):
         candidates = [p["code"] for p in result.procedures[:3]] if ambiguous else None
         if not ambiguous:
             send_related(dispatcher, get_related().for_code(result.procedures[0]["code"]), lang)
+            send_form_offer(dispatcher, result.procedures[0]["code"], lang)
         return _topic_events(result, self.name(), candidates)
 
     def _not_understood(

@@ -139,13 +139,15 @@ def _staff(settings: GatewaySettings, token: str | None) -> bool:
 
 
 def default_channels() -> list[ChannelFactory]:
-    """The channels the product ships: the web widget and dossier notices always; Zalo and Telegram when configured."""
+    """The channels the product ships: the web widget, dossier notices and document downloads always; Zalo and
+    Telegram when configured."""
+    from .documents import documents_channel
     from .notifier import notifier_channel
     from .telegram.channel import telegram_channel
     from .widget.channel import widget_channel
     from .zalo.channel import zalo_channel
 
-    return [widget_channel, zalo_channel, telegram_channel, notifier_channel]
+    return [widget_channel, zalo_channel, telegram_channel, notifier_channel, documents_channel]
 
 
 def create_app(

@@ -42,8 +42,7 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -58,6 +57,8 @@ from backends.dossiers.model import VN_TZ, DossierStatus
 from backends.notifications.notices import Notice, due_notices
 from backends.notifications.store import SubscriptionStore
 
+from .background import STOP_GRACE_S as STOP_GRACE_S
+from .background import BackgroundLoop
 from .dialogue import Dialogue
 from .messages import gateway_message
 from .privacy import pseudonym
@@ -69,7 +70,6 @@ logger = logging.getLogger(__name__)
 
 NOTICES_PATH = "/api/notices"
 SENDER_PATTERN = r"^[A-Za-z0-9_.:\-]{1,128}$"  # as the chat API's sender_id
-STOP_GRACE_S = 10.0
 PRUNE_EVERY_S = 3600.0
 MAX_REMEMBERED = 10_000  # deferred notices remembered to log each once
 
@@ -207,13 +207,15 @@ class NoticesResponse(BaseModel):
 # ---- the notifier ----------------------------------------------------------------------------------------------
 
 
-class DossierNotifier:
+class DossierNotifier(BackgroundLoop):
     """Polls the followed dossiers and sends their notices; a gateway channel (``mount`` / ``lifespan``).
 
     ``backend_factory`` is called on the first round (and again after it failed), not in ``__init__``;
     ``senders`` maps a channel name ("zalo", "telegram") to a :class:`~connectors.push.PushSender`. The web widget
     needs no sender: its notices go to ``outbox`` (by default ``<data_dir>/widget_outbox.sqlite3``).
     """
+
+    task_name = "dossier-notifier"
 
     def __init__(
         self,
@@ -226,6 +228,7 @@ class DossierNotifier:
         interval_s: float | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        super().__init__()
         self.settings = settings
         self.backend_factory = backend_factory
         self.store = store
@@ -235,8 +238,6 @@ class DossierNotifier:
         self.clock = clock or (lambda: datetime.now(VN_TZ))
         self._backend: DossierBackend | None = None
         self._deferred_logged: set[tuple[str, str, str]] = set()
-        self._task: asyncio.Task[None] | None = None
-        self._stop: asyncio.Event | None = None
         self._last_prune = 0.0
 
     # --- one round --------------------------------------------------------------------------------------------
@@ -418,34 +419,7 @@ class DossierNotifier:
             ],
         )
 
-    def lifespan(self) -> AbstractAsyncContextManager[None]:
-        return self._lifespan()
-
-    @asynccontextmanager
-    async def _lifespan(self) -> AsyncIterator[None]:
-        await self.start()
-        try:
-            yield
-        finally:
-            await self.stop()
-            await self.aclose()
-
-    async def start(self) -> None:
-        if self._task is not None:
-            return
-        self._stop = asyncio.Event()
-        self._task = asyncio.create_task(self._loop(), name="dossier-notifier")
-
-    async def stop(self) -> None:
-        if self._task is None or self._stop is None:
-            return
-        self._stop.set()
-        _, late = await asyncio.wait({self._task}, timeout=STOP_GRACE_S)
-        for task in late:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
+    # lifespan() / start() / stop() come from BackgroundLoop: the lifespan stops _loop and then awaits aclose()
 
     async def aclose(self) -> None:
         for name, sender in self.senders.items():
@@ -466,8 +440,7 @@ class DossierNotifier:
                 await self.run_once()
             except Exception as error:  # run_once does not raise; this is the last line of defence
                 logger.error("notifier round failed: %s", type(error).__name__)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.interval_s)
+            await self._wait_stop(self.interval_s)
 
 
 def _reason(error: Exception) -> str:

@@ -94,6 +94,10 @@ ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "vi": f"Địa chỉ quá dài (tối đa {MAX_ADDRESS_LEN} ký tự).",
         "en": f"The address is too long ({MAX_ADDRESS_LEN} characters at most).",
     },
+    "address_incomplete": {
+        "vi": "Địa chỉ cần có số nhà hoặc thôn/tổ, xã/phường và tỉnh, ví dụ: Số 5, tổ 2, phường Bãi Cháy, Quảng Ninh.",
+        "en": "Please give a full address: house or hamlet, commune or ward, province.",
+    },
     "address_invalid_chars": {
         "vi": "Địa chỉ chứa ký tự không hợp lệ; chỉ dùng chữ, số, dấu phẩy, chấm, gạch chéo.",
         "en": "The address contains characters that are not allowed.",
@@ -373,6 +377,8 @@ def validate_address(text: Any) -> Result:
         return None, "address_too_long"
     if _has_sql(s) or any(not (_is_letter(ch) or ch.isdigit() or ch == " " or ch in _ADDRESS_PUNCT) for ch in s):
         return None, "address_invalid_chars"
+    if sum(_is_letter(ch) for ch in s) < 3:  # "0221980120" is no address
+        return None, "address_incomplete"
     return s, None
 
 

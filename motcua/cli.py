@@ -237,6 +237,28 @@ def bench_dialogue(
     _stack_call(run)
 
 
+@bench_app.command("forms")
+def bench_forms(
+    url: Annotated[str | None, typer.Option("--url", help="A running Rasa server; default: start the stack.")] = None,
+    token: Annotated[str, typer.Option("--token", help="Its API token (for the tracker); default: the stack's.")] = "",
+) -> None:
+    """Turns per form (full and partial pre-fill) for demo citizens, through the real stack."""
+    from motcua import stack
+    from motcua.forms_bench import report, run_forms_benchmark
+
+    settings = _stack_settings()
+    if url:
+        typer.echo(report(run_forms_benchmark(url, token or stack.read_token(settings, "rasa"))))
+        return
+    model = _stack_call(lambda: stack.train(settings))
+
+    def run() -> None:
+        with stack.running(settings, model) as running:
+            typer.echo(report(run_forms_benchmark(running.rasa_url, stack.read_token(settings, "rasa"))))
+
+    _stack_call(run)
+
+
 @bench_app.command("gateway")
 def bench_gateway(
     mode: Annotated[str, typer.Option("--mode", help="stub: an instant fake Rasa; real: the whole stack.")] = "stub",

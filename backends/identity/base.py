@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
-from .model import ID_NUMBER, Citizen
+from .model import ID_NUMBER, BirthNotice, Citizen
 
 _MAX_INPUT = 64
+MAX_BIRTH_NOTICES = 24  # per parent; far more than anyone has waiting for registration
 
 
 class IdentityUnavailable(RuntimeError):
@@ -34,6 +36,13 @@ class IdentityBackend(Protocol):
         """The relatives on record: keys ``"father"``, ``"mother"``, ``"spouse"`` and ``"child:<id number>"``.
 
         Relatives whose ID is unknown or who are not in the system are left out.
+        """
+        ...
+
+    def birth_notices(self, parent_id: str) -> list[BirthNotice]:
+        """Unregistered birth notices where ``parent_id`` is the mother or the father, newest birth first.
+
+        [] when none or ``parent_id`` is not an ID number. Raises IdentityUnavailable when the system cannot be asked.
         """
         ...
 
@@ -82,3 +91,11 @@ def relative_ids(citizen: Citizen) -> dict[str, str]:
     for child in citizen.children_ids:
         wanted[f"child:{child}"] = child
     return wanted
+
+
+def newest_first(notices: Iterable[BirthNotice]) -> list[BirthNotice]:
+    """``notices`` by date of birth, newest first (twins and same-day births by number), unregistered ones only."""
+    waiting = [notice for notice in notices if not notice.registered]
+    waiting.sort(key=lambda notice: notice.number)
+    waiting.sort(key=lambda notice: notice.date_of_birth, reverse=True)
+    return waiting

@@ -1,11 +1,13 @@
 """A citizen-identity provider over HTTP (the JSON contract is in ``HTTP_CONTRACT.md``).
 
 ``GET {base}/citizens/{id_number}`` → 200 one citizen / 404 none; ``GET {base}/citizens?phone=0912345678`` → 200
-a list (0, 1 or more; only exactly one is an answer); ``GET {base}/health`` → 200. Relatives are looked up one by
-one with the first endpoint. Every request carries ``X-API-Key``; GETs are retried on connection errors, read
+a list (0, 1 or more; only exactly one is an answer); ``GET {base}/birth-notices?parent_id=022094017326`` → 200 a
+list of birth notices (404 = none); ``GET {base}/health`` → 200. Relatives are looked up one by one with the first
+endpoint. Every request carries ``X-API-Key``; GETs are retried on connection errors, read
 timeouts, 429 and 5xx (``retries`` times, exponential backoff); redirects are never followed (the key must not go
 to another host). Whatever cannot be answered — timeouts, refused connections, 5xx after the retries, a refused
-key, malformed, oversized or off-contract JSON, another citizen than the one asked for — raises
+key, malformed, oversized or off-contract JSON, another citizen than the one asked for, a birth notice of another
+parent — raises
 :class:`~.base.IdentityUnavailable` with a message holding no personal data (pydantic's errors, which quote the
 input, are dropped).
 """
@@ -20,12 +22,19 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit
 
 import requests
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
 from urllib3 import exceptions as urllib3_exceptions
 
 from .._http import get_only_session, is_loopback
-from .base import IdentityUnavailable, normalize_id_number, normalize_phone, relative_ids
-from .model import MARITAL_STATUSES, Address, Citizen
+from .base import (
+    MAX_BIRTH_NOTICES,
+    IdentityUnavailable,
+    newest_first,
+    normalize_id_number,
+    normalize_phone,
+    relative_ids,
+)
+from .model import MARITAL_STATUSES, MAX_NOTICE_NUMBER, Address, BirthNotice, Citizen
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +105,36 @@ class CitizenJson(_Strictish):
 
 
 _CITIZEN_LIST = TypeAdapter(Annotated[list[CitizenJson], Field(max_length=100)])
+
+
+class BirthNoticeJson(_Strictish):
+    number: Annotated[str, Field(min_length=1, max_length=MAX_NOTICE_NUMBER)]
+    mother_id: IdNumber
+    father_id: IdNumber | None = None
+    child_name: Short | None = None
+    date_of_birth: date
+    sex: Literal["nam", "nữ"]
+    place_of_birth: Short
+    issued_by: Short
+    issued_on: date
+    registered: StrictBool = False
+
+    def to_notice(self) -> BirthNotice:
+        return BirthNotice(
+            number=self.number,
+            mother_id=self.mother_id,
+            father_id=self.father_id,
+            child_name=self.child_name or "",
+            date_of_birth=self.date_of_birth,
+            sex=self.sex,
+            place_of_birth=self.place_of_birth,
+            issued_by=self.issued_by,
+            issued_on=self.issued_on,
+            registered=self.registered,
+        )
+
+
+_NOTICE_LIST = TypeAdapter(Annotated[list[BirthNoticeJson], Field(max_length=MAX_BIRTH_NOTICES)])
 
 
 class HttpIdentityBackend:
@@ -227,6 +266,23 @@ class HttpIdentityBackend:
             if relative is not None:
                 found[key] = relative
         return found
+
+    def birth_notices(self, parent_id: str) -> list[BirthNotice]:
+        canonical = normalize_id_number(parent_id)
+        if canonical is None:
+            return []
+        data = self._fetch("/birth-notices", params={"parent_id": canonical})
+        if data is None:
+            return []
+        try:
+            found = [item.to_notice() for item in _NOTICE_LIST.validate_python(data)]
+        except (ValidationError, ValueError):
+            raise self._fail("identity service sent birth notices that do not follow the contract") from None
+        if any(canonical not in notice.parents() for notice in found):
+            raise self._fail("identity service answered with a birth notice of another parent")
+        if len({notice.number for notice in found}) != len(found):
+            raise self._fail("identity service sent the same birth notice twice")
+        return newest_first(found)  # a registered notice sent anyway is left out
 
     def healthy(self) -> bool:
         try:

@@ -1,12 +1,18 @@
-"""Demo citizens of Quảng Ninh for the embedded identity backend, the README and the tests.
+"""Demo citizens of Quảng Ninh, and their birth notices, for the embedded identity backend, the README and the tests.
 
 Everything is invented: names, ID numbers (12 digits in the national layout: 022 = born in Quảng Ninh, then the
 sex/century digit and the year of birth), phone numbers, addresses and family ties. Addresses use the communes and
 wards of the two-tier local government (no district level since 1 July 2025), so ``district`` is ``""``.
 
-Each person stands for a form-filling scenario (see ``DEMO_CITIZENS``). Seeding is idempotent: citizens already
-present are left as they are and only the missing ones are put in; ``reset=True`` (``python -m
-backends.identity.seed --reset``) writes every demo citizen again as defined here. ``python -m
+Each person stands for a form-filling scenario (see ``DEMO_CITIZENS``). The birth notices (giấy chứng sinh,
+``BIRTH_NOTICES``, numbers invented too) pre-fill the birth registration: Hùng and Mai Anh's newborn son, Lan's
+newborn daughter (no name chosen yet, no father declared), and Khang's own notice from 2021, already registered,
+which ``birth_notices()`` must never return.
+
+Seeding is idempotent: citizens and notices already present are left as they are and only the missing ones are
+put in; ``reset=True`` (``python -m backends.identity.seed --reset``) writes every demo citizen and notice again as
+defined here. The marker row records ``SEED_VERSION`` (2 since the birth notices: a cache seeded with version 1
+gets the new table from ``create_schema`` and the notices from the next seeding). ``python -m
 backends.identity.seed`` prints the demo table.
 """
 
@@ -21,10 +27,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .base import IdentityUnavailable
-from .model import Address, Citizen
-from .sql import CitizenRow, IdentitySeedRow, SqlIdentityBackend, citizen_row, default_identity_sqlite_url
+from .model import Address, BirthNotice, Citizen
+from .sql import (
+    BirthNoticeRow,
+    CitizenRow,
+    IdentitySeedRow,
+    SqlIdentityBackend,
+    birth_notice_row,
+    citizen_row,
+    default_identity_sqlite_url,
+)
 
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: birth notices
 PROVINCE = "tỉnh Quảng Ninh"
 
 
@@ -50,7 +64,7 @@ TRANG = "022198012064"  # engaged, single
 HANH = "022158003719"  # her husband has just died
 THANH = "022055002468"  # the deceased: still in the system until the death is registered
 LONG = "022083009152"  # their son
-LAN = "022190006385"  # moved house: lives in Hạ Long, permanent residence still in Tiên Yên
+LAN = "022190006385"  # moved house: lives in Hạ Long, permanent residence still in Tiên Yên; a newborn daughter
 SANG = "022041001256"  # elderly, incomplete record
 LONG_SPOUSE = "031186007731"  # on Long's record but not in this (provincial demo) database
 
@@ -207,16 +221,74 @@ CITIZENS: tuple[Citizen, ...] = (
     ),
 )
 
+# -- the birth notices (giấy chứng sinh) --------------------------------------------------------------------------
+
+AN_NOTICE = "QN-BVSN-2026-04127"  # Hùng and Mai Anh's newborn son, to be named Nguyễn Minh An
+LAN_NOTICE = "QN-BVDK-2026-02958"  # Lan's newborn daughter: no name chosen yet, no father declared
+KHANG_NOTICE = "QN-BVSN-2021-03352"  # Khang's, from 2021: registered, never returned
+
+BIRTH_NOTICES: tuple[BirthNotice, ...] = (
+    BirthNotice(
+        number=AN_NOTICE,
+        mother_id=MAI_ANH,
+        father_id=HUNG,
+        child_name="Nguyễn Minh An",
+        date_of_birth=date(2026, 11, 24),
+        sex="nam",
+        place_of_birth="Bệnh viện Sản Nhi Quảng Ninh, phường Hồng Gai, tỉnh Quảng Ninh",
+        issued_by="Bệnh viện Sản Nhi Quảng Ninh",
+        issued_on=date(2026, 11, 26),
+    ),
+    BirthNotice(
+        number=LAN_NOTICE,
+        mother_id=LAN,
+        father_id=None,
+        child_name="",
+        date_of_birth=date(2026, 10, 30),
+        sex="nữ",
+        place_of_birth="Bệnh viện Đa khoa tỉnh Quảng Ninh, phường Hồng Gai, tỉnh Quảng Ninh",
+        issued_by="Bệnh viện Đa khoa tỉnh Quảng Ninh",
+        issued_on=date(2026, 11, 2),
+    ),
+    BirthNotice(
+        number=KHANG_NOTICE,
+        mother_id=MAI_ANH,
+        father_id=HUNG,
+        child_name="Nguyễn Minh Khang",
+        date_of_birth=date(2021, 11, 2),
+        sex="nam",
+        place_of_birth="Bệnh viện Sản Nhi Quảng Ninh, thành phố Hạ Long, tỉnh Quảng Ninh",  # as written in 2021
+        issued_by="Bệnh viện Sản Nhi Quảng Ninh",
+        issued_on=date(2021, 11, 4),
+        registered=True,
+    ),
+)
+
 DEMO_CITIZENS: tuple[DemoCitizen, ...] = (
-    DemoCitizen(HUNG, "Nguyễn Văn Hùng", "father of a newborn not yet registered: birth registration", "1.001193"),
-    DemoCitizen(MAI_ANH, "Trần Thị Mai Anh", "mother of the newborn (married to Hùng; first child Khang)", "1.001193"),
-    DemoCitizen(KHANG, "Nguyễn Minh Khang", "their first child, 4 (the newborn is not in the system)", "1.001193"),
+    DemoCitizen(
+        HUNG, "Nguyễn Văn Hùng", "father of the newborn An (birth notice on record): birth registration", "1.001193"
+    ),
+    DemoCitizen(
+        MAI_ANH, "Trần Thị Mai Anh", "mother of the newborn An (married to Hùng; first child Khang)", "1.001193"
+    ),
+    DemoCitizen(
+        KHANG,
+        "Nguyễn Minh Khang",
+        "their first child, 4 (birth registered; the newborn is not in the system)",
+        "1.001193",
+    ),
     DemoCitizen(TUAN, "Phạm Quốc Tuấn", "engaged, single: marriage registration with Trang", "1.000894"),
     DemoCitizen(TRANG, "Lê Thị Thu Trang", "engaged, single: certificate of marital status, then marriage", "1.004873"),
     DemoCitizen(HANH, "Đỗ Thị Hạnh", "her husband Thành has just died: death registration", "1.000656"),
     DemoCitizen(THANH, "Vũ Văn Thành", "the deceased (still in the system until the death is registered)", "1.000656"),
     DemoCitizen(LONG, "Vũ Đức Long", "their son; his spouse is not in this database", "1.000656"),
-    DemoCitizen(LAN, "Hoàng Thị Ngọc Lan", "moved from Tiên Yên to Hạ Long: CT01, permanent residence", "1.004222"),
+    DemoCitizen(
+        LAN,
+        "Hoàng Thị Ngọc Lan",
+        "moved from Tiên Yên to Hạ Long: CT01, permanent residence; also a newborn daughter (birth notice without"
+        " a name or a father)",
+        "1.004222",
+    ),
     DemoCitizen(SANG, "Triệu Văn Sáng", "elderly, incomplete record (no phone, no current address)", "1.004222"),
 )
 
@@ -227,6 +299,10 @@ def demo_citizens() -> tuple[Citizen, ...]:
     return CITIZENS
 
 
+def demo_birth_notices() -> tuple[BirthNotice, ...]:
+    return BIRTH_NOTICES
+
+
 def _write(backend: SqlIdentityBackend, reset: bool) -> None:
     with backend.session() as session, session.begin():
         ids = [c.id_number for c in CITIZENS]
@@ -235,16 +311,21 @@ def _write(backend: SqlIdentityBackend, reset: bool) -> None:
             if reset or citizen.id_number not in present:
                 row, links = citizen_row(citizen)
                 backend._put(session, row, links)
+        numbers = [n.number for n in BIRTH_NOTICES]
+        known = set(session.scalars(select(BirthNoticeRow.number).where(BirthNoticeRow.number.in_(numbers))))
+        for notice in BIRTH_NOTICES:
+            if reset or notice.number not in known:
+                session.merge(birth_notice_row(notice))
         marker = session.get(IdentitySeedRow, 1)
         if marker is None:
             session.add(IdentitySeedRow(id=1, version=SEED_VERSION, seeded_at=datetime.now(UTC)))
-        elif reset:
+        elif reset or marker.version < SEED_VERSION:
             marker.version = SEED_VERSION
             marker.seeded_at = datetime.now(UTC)
 
 
 def seed_demo(backend: SqlIdentityBackend, *, reset: bool = False) -> tuple[DemoCitizen, ...]:
-    """Create the schema and put the missing demo citizens in (idempotent); the demo table."""
+    """Create the schema and put the missing demo citizens and birth notices in (idempotent); the demo table."""
     backend.create_schema()
     try:
         try:
@@ -265,10 +346,11 @@ def ensure_demo_backend(url: str | None = None) -> SqlIdentityBackend:
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m backends.identity.seed", description="Seed and list the demo citizens (Quảng Ninh)."
+        prog="python -m backends.identity.seed",
+        description="Seed and list the demo citizens and birth notices (Quảng Ninh).",
     )
     parser.add_argument("--url", help="database URL (default: the embedded SQLite file)")
-    parser.add_argument("--reset", action="store_true", help="write every demo citizen again")
+    parser.add_argument("--reset", action="store_true", help="write every demo citizen and birth notice again")
     args = parser.parse_args(argv)
     backend = SqlIdentityBackend(args.url or default_identity_sqlite_url())
     try:

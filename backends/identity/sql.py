@@ -2,8 +2,10 @@
 
 Tables: ``citizens`` (one row per person; the two addresses as columns, the current one all NULL when not on
 record; parents and spouse by ID number, without foreign keys because a relative need not be in the system),
-``citizen_children`` (parent → child ID numbers in birth order; the child need not be in the system either) and
-``identity_demo_seed`` (see :mod:`.seed`). Phone numbers are stored normalised (``0912345678``).
+``citizen_children`` (parent → child ID numbers in birth order; the child need not be in the system either),
+``birth_notices`` (giấy chứng sinh by number, the parents by ID number, again without foreign keys: a newborn's
+parent may live in another province) and ``identity_demo_seed`` (see :mod:`.seed`). Phone numbers are stored
+normalised (``0912345678``).
 
 The engine is created on first use, never at import or in ``__init__``. Database errors become
 :class:`~.base.IdentityUnavailable` with a message holding neither the URL nor any row data.
@@ -16,13 +18,34 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, delete, func, select
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from .._sql import LazyDatabase, cache_sqlite_url
-from .base import IdentityUnavailable, normalize_id_number, normalize_phone, relative_ids
-from .model import Address, Citizen
+from .base import (
+    MAX_BIRTH_NOTICES,
+    IdentityUnavailable,
+    newest_first,
+    normalize_id_number,
+    normalize_phone,
+    relative_ids,
+)
+from .model import MAX_NOTICE_NUMBER, Address, BirthNotice, Citizen
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +97,22 @@ class ChildLinkRow(IdentityBase):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class BirthNoticeRow(IdentityBase):
+    __tablename__ = "birth_notices"
+    __table_args__ = (CheckConstraint("sex IN ('nam', 'nữ')", name="ck_birth_notices_sex"),)
+
+    number: Mapped[str] = mapped_column(String(MAX_NOTICE_NUMBER), primary_key=True)
+    mother_id: Mapped[str] = mapped_column(String(12), index=True)
+    father_id: Mapped[str | None] = mapped_column(String(12), index=True)
+    child_name: Mapped[str] = mapped_column(Text, default="")
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(3))
+    place_of_birth: Mapped[str] = mapped_column(Text)
+    issued_by: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date] = mapped_column(Date)
+    registered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class IdentitySeedRow(IdentityBase):
     """One row once the demo citizens are in (see :mod:`.seed`)."""
 
@@ -119,6 +158,37 @@ def citizen_row(citizen: Citizen) -> tuple[CitizenRow, list[ChildLinkRow]]:
         for i, child in enumerate(citizen.children_ids)
     ]
     return row, links
+
+
+def birth_notice_row(notice: BirthNotice) -> BirthNoticeRow:
+    """The row that stores ``notice``."""
+    return BirthNoticeRow(
+        number=notice.number,
+        mother_id=notice.mother_id,
+        father_id=notice.father_id,
+        child_name=notice.child_name,
+        date_of_birth=notice.date_of_birth,
+        sex=notice.sex,
+        place_of_birth=notice.place_of_birth,
+        issued_by=notice.issued_by,
+        issued_on=notice.issued_on,
+        registered=notice.registered,
+    )
+
+
+def _to_birth_notice(row: BirthNoticeRow) -> BirthNotice:
+    return BirthNotice(
+        number=row.number,
+        mother_id=row.mother_id,
+        father_id=row.father_id or None,
+        child_name=row.child_name or "",
+        date_of_birth=row.date_of_birth,
+        sex=row.sex,  # type: ignore[arg-type]
+        place_of_birth=row.place_of_birth,
+        issued_by=row.issued_by,
+        issued_on=row.issued_on,
+        registered=bool(row.registered),
+    )
 
 
 def _to_citizen(row: CitizenRow, children: Iterable[str]) -> Citizen:
@@ -224,6 +294,27 @@ class SqlIdentityBackend:
             found = self._load(session, wanted.values())
         return {key: found[value] for key, value in wanted.items() if value in found}
 
+    def birth_notices(self, parent_id: str) -> list[BirthNotice]:
+        canonical = normalize_id_number(parent_id)
+        if canonical is None:
+            return []
+        query = (
+            select(BirthNoticeRow)
+            .where(
+                or_(BirthNoticeRow.mother_id == canonical, BirthNoticeRow.father_id == canonical),
+                BirthNoticeRow.registered == false(),
+            )
+            .order_by(BirthNoticeRow.date_of_birth.desc(), BirthNoticeRow.number)
+            .limit(MAX_BIRTH_NOTICES)
+        )
+        with self._guarded(), self.session() as session:
+            rows = session.scalars(query).all()
+        try:
+            return newest_first(_to_birth_notice(row) for row in rows)
+        except ValueError:  # a row written around put_birth_notice (e.g. an import job) that breaks the model
+            log.warning("identity database holds a birth notice that breaks the model")
+            raise IdentityUnavailable("identity database holds an invalid birth notice") from None
+
     def healthy(self) -> bool:
         return self.db.ping()
 
@@ -241,6 +332,12 @@ class SqlIdentityBackend:
         session.merge(row)
         session.flush()
         session.add_all(links)
+
+    def put_birth_notice(self, notice: BirthNotice) -> None:
+        """Insert ``notice``, or replace what is stored under its number (e.g. once it is ``registered``)."""
+        row = birth_notice_row(notice)
+        with self._guarded(), self.session() as session, session.begin():
+            session.merge(row)
 
     def count(self) -> int:
         with self._guarded(), self.session() as session:

@@ -294,6 +294,8 @@ def test_good_addresses(raw):
         ("1 Lê Lợi'; DROP TABLE citizens;--", "address_invalid_chars"),
         ("x' OR 1=1", "address_invalid_chars"),
         ("12 Lê Lợi 🏠", "address_invalid_chars"),
+        ("0221980120", "address_incomplete"),
+        ("12/3", "address_incomplete"),
     ],
 )
 def test_bad_addresses(raw, error):

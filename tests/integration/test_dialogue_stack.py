@@ -6,6 +6,7 @@ the running action server; Ctrl-C stops everything.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -308,6 +309,138 @@ def test_the_web_widget_on_the_real_stack(up, settings, browser, expect, tmp_pat
         shutil.copy(shot, Path(tempfile.gettempdir()) / "widget-real-stack.png")
     finally:
         context.close()
+
+
+# -- form pre-fill (issue 6): the real action server, identity demo data, documents served by the gateway -----------
+
+HUNG, TUAN, HANH, TRANG = "022094017326", "022096015830", "022158003719", "022198012064"
+_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+class FormChat:
+    """A citizen filling in a form, counting their turns."""
+
+    def __init__(self, chat: Conversation) -> None:
+        self.chat = chat
+        self.turns = 0
+        self.last: list[dict] = []
+
+    def say(self, text: str) -> str:
+        self.turns += 1
+        self.last = self.chat.say(text)
+        return texts(self.last)
+
+    def verify(self, id_number: str) -> str:
+        shown = self.say(id_number)
+        code = _CODE.search(shown)
+        assert code, f"no demo code in: {shown}"
+        asked = self.say(code.group(1))
+        assert "/affirm" in payloads(self.last), asked  # the consent question, with its buttons
+        return self.say("/affirm")
+
+    def links(self) -> dict[str, str]:
+        return {b["title"]: b["url"] for m in self.last for b in m.get("buttons") or [] if b.get("url")}
+
+
+def download(url: str) -> requests.Response:
+    response = requests.get(url, timeout=30)
+    assert response.status_code == 200, url
+    assert response.headers["cache-control"] == "no-store"
+    return response
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_a_birth_form_with_complete_records_takes_five_turns_and_delivers_pdf_and_json(chat):
+    form = FormChat(chat)
+    asked = form.say("cho tôi điền tờ khai khai sinh cho con")
+    assert "số định danh" in asked
+    prefilled = form.verify(HUNG)
+    assert "điền sẵn" in prefilled and "Nguyễn Minh An" in prefilled and HUNG not in prefilled
+    assert "0220******26" in prefilled  # the summary masks ID numbers
+    ready = form.say("/affirm")
+    assert form.turns <= 6, form.turns
+    links = form.links()
+    pdf_url = next(url for title, url in links.items() if "PDF" in title)
+    json_url = next(url for title, url in links.items() if "JSON" in title)
+    assert "hết hạn" in ready
+    pdf = download(pdf_url)
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    for value in ("Nguyễn Minh An", "Trần Thị Mai Anh", "Nguyễn Văn Hùng", "24/11/2026"):
+        assert value in text
+    document = download(json_url).json()
+    assert document["form"] == "khai_sinh" and document["procedure_code"] == KHAI_SINH
+    assert document["fields"]["ks_ho_ten"] == "Nguyễn Minh An"
+    assert "giấy tờ" in ready.lower() or "hồ sơ" in ready.lower()  # the procedure's requirements come with it
+
+
+def test_partial_prefill_asks_only_the_missing_fields_with_re_asks_and_a_correction(chat):
+    form = FormChat(chat)
+    form.say("điền giúp tôi tờ khai đăng ký kết hôn")
+    first = form.verify(TUAN)
+    assert "còn 7 mục" in first and "bên nữ" in first.lower()
+    assert "không tồn tại" in form.say("Lê Thị Thu Trang") + form.say("31/02/1998")  # name taken, date re-asked
+    form.say("17/10/1998")
+    form.say("Kinh")
+    form.say("Việt Nam")
+    form.say("số 9 phố Tuệ Tĩnh, phường Uông Bí, tỉnh Quảng Ninh")
+    assert "12 chữ số" in form.say("0221980120")  # too short: re-asked
+    form.say(TRANG)
+    summary = form.say("1")
+    assert "kiểm tra" in summary and "Lê Thị Thu Trang" in summary
+    corrected = form.say("sửa ngày sinh bên nữ thành 18/10/1998")
+    assert "18/10/1998" in corrected  # the summary again, with the new value
+    form.say("/affirm")
+    print(f"\nturns: ket_hon partial pre-fill = {form.turns}")
+    json_url = next(url for title, url in form.links().items() if "JSON" in title)
+    fields = download(json_url).json()["fields"]
+    assert fields["nu_ngay_sinh"] == "18/10/1998" and fields["nam_ho_ten"] == "Phạm Quốc Tuấn"
+
+
+def test_a_correction_without_a_value_re_asks_that_field(chat):
+    form = FormChat(chat)
+    form.say("điền tờ khai xác nhận tình trạng hôn nhân")
+    form.verify(TRANG)
+    assert "để đăng ký kết hôn" in form.say("để đăng ký kết hôn").lower()
+    asked = form.say("sửa mục đích")
+    assert "mục đích" in asked.lower()
+    assert "vay vốn" in form.say("để bổ sung hồ sơ vay vốn")
+    form.say("đúng rồi")
+    assert any("PDF" in title for title in form.links())
+
+
+def test_stopping_midway_refusing_consent_and_bad_id_numbers(chat, settings):
+    form = FormChat(chat)
+    form.say("điền tờ khai khai tử")
+    assert "12 chữ số" in form.say("12345")
+    assert "CMND" in form.say("123456789")
+    form.say(HANH)
+    stopped = form.say("thôi không điền nữa")
+    assert "Đã dừng" in stopped and chat.slot("form_values") is None
+
+    other = FormChat(Conversation(settings))
+    other.say("điền tờ khai khai tử")
+    shown = other.say(HANH)
+    other.say(_CODE.search(shown).group(1))
+    refused = other.say("/deny")
+    assert "không dùng dữ liệu" in refused and other.chat.slot("form_values") is None
+    assert any('"prefill":"none"' in p for p in payloads(other.last))
+
+
+def test_personal_data_from_forms_never_reaches_the_logs(up, settings):
+    logs = [p for p in Path(settings.run_dir).rglob("*") if p.is_file() and p.suffix in (".log", ".jsonl", ".txt")]
+    assert logs
+    for path in logs:
+        content = path.read_text(errors="replace")
+        for secret in (HUNG, TUAN, TRANG, HANH, "Nguyễn Minh An", "Trần Thị Mai Anh", "Lê Thị Thu Trang"):
+            assert secret not in content, f"{secret[:4]}… in {path.name}"
 
 
 def test_rasa_test_passes_on_the_conversation_stories(up, settings, tmp_path):

@@ -1,6 +1,7 @@
 """A fake citizen-identity provider over real HTTP on 127.0.0.1, following backends/identity/HTTP_CONTRACT.md.
 
-It checks ``X-API-Key`` (401 otherwise), records the paths asked, and can be told to be slow, to answer a status
+It serves citizens and birth notices (only the unregistered ones of the parent asked for, like a real provider),
+checks ``X-API-Key`` (401 otherwise), records the paths asked, and can be told to be slow, to answer a status
 a number of times before behaving, or to send a body of our choosing.
 """
 
@@ -14,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from backends.identity.model import Address, Citizen
+from backends.identity.model import Address, BirthNotice, Citizen
 
 API_KEY = "fake-identity-provider-key-71c4e9"
 
@@ -53,20 +54,39 @@ def citizen_json(citizen: Citizen) -> dict[str, Any]:
     }
 
 
+def notice_json(notice: BirthNotice) -> dict[str, Any]:
+    return {
+        "number": notice.number,
+        "mother_id": notice.mother_id,
+        "father_id": notice.father_id,
+        "child_name": notice.child_name or None,
+        "date_of_birth": notice.date_of_birth.isoformat(),
+        "sex": notice.sex,
+        "place_of_birth": notice.place_of_birth,
+        "issued_by": notice.issued_by,
+        "issued_on": notice.issued_on.isoformat(),
+        "registered": notice.registered,
+        "facility_code": "ignored-by-the-client",
+    }
+
+
 @dataclass
 class FakeProvider:
     citizens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notices: list[dict[str, Any]] = field(default_factory=list)
     api_key: str = API_KEY
     delay: float = 0.0
     fail_status: int = 0
     fail_times: int = 0
     raw_body: bytes | None = None
     seen: list[str] = field(default_factory=list)
+    queries: list[dict[str, list[str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, path: str, query: dict[str, list[str]], key: str | None) -> tuple[int, bytes]:
         with self.lock:
             self.seen.append(path)
+            self.queries.append(query)
             if self.fail_times > 0:
                 self.fail_times -= 1
                 return self.fail_status, b'{"error": "busy"}'
@@ -81,6 +101,12 @@ class FakeProvider:
         if path == "/api/citizens":
             phone = (query.get("phone") or [""])[0]
             found = [c for c in self.citizens.values() if c.get("phone") and c["phone"].replace(" ", "") == phone]
+            return 200, json.dumps(found, ensure_ascii=False).encode()
+        if path == "/api/birth-notices":
+            parent = (query.get("parent_id") or [""])[0]
+            found = [
+                n for n in self.notices if parent in (n["mother_id"], n.get("father_id")) and not n.get("registered")
+            ]
             return 200, json.dumps(found, ensure_ascii=False).encode()
         if path.startswith("/api/citizens/"):
             citizen = self.citizens.get(path.rsplit("/", 1)[1])
