@@ -434,6 +434,33 @@ def test_stopping_midway_refusing_consent_and_bad_id_numbers(chat, settings):
     assert any('"prefill":"none"' in p for p in payloads(other.last))
 
 
+def test_the_birth_form_in_the_web_widget_ends_with_a_working_download_link(up, settings, browser, expect):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 780}, locale="vi-VN")  # a phone
+    page = context.new_page()
+    try:
+        page.goto(f"{settings.gateway_url}/demo")
+        page.get_by_role("button", name=VI["open"]).click()
+        box = page.locator(".mcw-input")
+        box.fill("điền giúp tôi tờ khai khai sinh cho con")
+        box.press("Enter")
+        expect(page.locator(".mcw-bot .mcw-bubble", has_text="số định danh").last).to_be_visible(timeout=90_000)
+        box.fill(HUNG)
+        box.press("Enter")
+        shown = page.locator(".mcw-bot .mcw-bubble", has_text="mã xác thực").first
+        expect(shown).to_be_visible(timeout=90_000)
+        box.fill(_CODE.search(shown.inner_text()).group(1))
+        box.press("Enter")
+        page.get_by_role("button", name="Đồng ý", exact=True).last.click(timeout=90_000)  # not "Không đồng ý"
+        page.get_by_role("button", name="Đúng, tạo tờ khai", exact=True).last.click(timeout=90_000)
+        link = page.locator(".mcw-bot a.mcw-quick-link", has_text="PDF").last
+        expect(link).to_be_visible(timeout=90_000)
+        pdf = download(link.get_attribute("href"))
+        assert "Nguyễn Minh An" in pdf_text(pdf.content)
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "widget-form.png"))
+    finally:
+        context.close()
+
+
 def test_personal_data_from_forms_never_reaches_the_logs(up, settings):
     logs = [p for p in Path(settings.run_dir).rglob("*") if p.is_file() and p.suffix in (".log", ".jsonl", ".txt")]
     assert logs
