@@ -61,6 +61,19 @@ MAX_ANSWER_CHARS = 400
 MAX_FIELD_BUTTONS = 8
 YES_WORDS = {"dong y", "co", "co dong y", "ok", "oke", "vang", "da", "u", "dung", "dung roi", "yes", "agree", "i agree"}
 NO_WORDS = {"khong", "khong dong y", "ko", "k", "no", "khong dung", "sai", "chua dung", "disagree"}
+LEAVE_WORDS = {
+    "thoi",
+    "khong",
+    "ko",
+    "k",
+    "thoi khong can nua",
+    "thoi bo di",
+    "bo di",
+    "thoi khong dien nua",
+    "no",
+    "never mind",
+}
+ABANDONED = "abandoned"
 SKIP_WORDS = {"bo qua", "khong co", "tu dien", "tu dien tung muc", "skip", "fill in myself", "khong muon"}
 RESEND_WORDS = {"gui lai", "gui lai ma", "ma moi", "chua nhan duoc ma", "resend", "resend code", "new code"}
 # Intents that, said confidently where a free-text answer is expected, are a question rather than an answer.
@@ -334,6 +347,8 @@ class ValidateApplicationForm(FormValidationAction):
         lang = conversation_language(tracker)
         values = _values(tracker)
         text = str(value or "")[:MAX_ANSWER_CHARS]
+        if latest_intent(tracker) == "deny" and _words(text) in LEAVE_WORDS:
+            return {"form_answer": NO_DATA, "form_confirmed": ABANDONED}  # "thôi" where an answer was expected
         correction = self._correction(dispatcher, tracker, kind, values, text)
         if correction is not None:
             return correction
@@ -401,7 +416,7 @@ class ValidateApplicationForm(FormValidationAction):
     def validate_form_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        if value in ("yes", "refused"):
+        if value in ("yes", "refused", ABANDONED):
             return {"form_confirmed": value}
         kind = _kind(tracker)
         if kind is None:
@@ -505,7 +520,10 @@ class ActionSubmitForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         kind = _kind(tracker)
-        if kind is None or tracker.get_slot("form_confirmed") != "yes":
+        outcome = tracker.get_slot("form_confirmed")
+        if outcome == ABANDONED:
+            dispatcher.utter_message(response="utter_form_abandoned")
+        if kind is None or outcome != "yes":
             return _clear_form()
         lang = conversation_language(tracker)
         values = {k: v for k, v in _values(tracker).items() if k in get_template(kind).keys}

@@ -198,3 +198,18 @@ def test_submitting_makes_a_pdf_with_the_values_and_the_portal_json_behind_a_lin
     portal = json.loads(demo.documents.open(token, next(n for n in names if n.endswith(".json"))).read_text())
     assert portal["fields"]["ks_gioi_tinh"] == "Nữ" and portal["procedure_code"] == "1.001193"
     assert cleared["form_values"] is None and cleared["form_kind"] is None
+
+
+def test_saying_no_where_an_answer_is_expected_ends_the_form_and_keeps_nothing(demo):
+    slots = {
+        "form_kind": "khai_tu",
+        "form_values": {"kt_noi_chet": "Bệnh viện Bãi Cháy"},
+        "form_field": "kt_nguyen_nhan",
+    }
+    result, _ = validate("form_answer", "thôi bỏ đi", slots, intent="deny")
+    assert result == {"form_answer": "-", "form_confirmed": "abandoned"}
+    dispatcher, cleared = run(ActionSubmitForm(), tracker("thôi bỏ đi", {**slots, **result}, "deny"))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_form_abandoned"]
+    assert cleared["form_values"] is None
+    root = demo.documents.root
+    assert not root.exists() or not [p for p in root.iterdir() if p.is_dir()]  # no document was made
