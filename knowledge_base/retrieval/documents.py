@@ -22,10 +22,19 @@ def display_name(procedure: Procedure) -> str:
     return name[:1].upper() + name[1:]
 
 
-def lexical_texts(procedure: Procedure, curated: CuratedEntry | None) -> tuple[str, str, str]:
-    """(name + field, curated phrases, a capped full text) for the three BM25 legs."""
+def curated_phrases(curated: CuratedEntry | None) -> list[str]:
+    """The distinct curated phrases of a procedure, each scored as its own document by the curated legs."""
+    return list(dict.fromkeys(curated.phrases)) if curated else []
+
+
+def lexical_texts(procedure: Procedure, curated: CuratedEntry | None) -> tuple[str, list[str], str]:
+    """(name + field, the curated phrases, a capped full text) for the three BM25 legs.
+
+    The curated leg scores every phrase on its own and keeps a procedure's best phrase: joined into one
+    document, a procedure with many phrases would be length-penalised against one with few.
+    """
     name = f"{display_name(procedure)} {procedure.field}"
-    phrases = " . ".join(curated.phrases) if curated else ""
+    phrases = curated_phrases(curated)
     parts = [
         procedure.result,
         " ".join(procedure.audiences),
@@ -43,6 +52,5 @@ def dense_passages(procedure: Procedure, curated: CuratedEntry | None) -> list[t
     if len(name) > PASSAGE_CHARS:
         name = name[:PASSAGE_CHARS].rsplit(" ", 1)[0]
     passages = [(0, f"{name}. Lĩnh vực {procedure.field}".strip())]
-    if curated:
-        passages.extend((1, phrase) for phrase in dict.fromkeys(curated.phrases))
+    passages.extend((1, phrase) for phrase in curated_phrases(curated))
     return passages

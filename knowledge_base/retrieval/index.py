@@ -1,7 +1,8 @@
 """Build, persist and load the search index (lexical token lists, dense vectors, tone model).
 
 The index lives in ``<cache>/index/<fingerprint>/``; the fingerprint covers the catalogue file, the curated
-phrase table, the embedding model and this module's layout version, so any change triggers a rebuild.
+phrase table, the embedding model (and its arithmetic) and this module's layout version, so any change triggers a
+rebuild.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.catalogue import load_catalogue
-from knowledge_base.curated import curated_fingerprint, load_curated
+from knowledge_base.curated import CuratedEntry, curated_fingerprint, load_curated
 from knowledge_base.embedding import Encoder
 from knowledge_base.retrieval.dense import DenseIndex, passages_with_owners
 from knowledge_base.retrieval.documents import LEXICAL_FIELDS, dense_passages, lexical_texts
@@ -30,12 +31,30 @@ from knowledge_base.text.corpus import training_texts
 from knowledge_base.text.tones import ToneRestorer
 
 LOG = logging.getLogger(__name__)
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"  # 4: one curated BM25 document per phrase
 
 
 def fold_tokens(text: str) -> list[str]:
     """The lexical tokens of any text: folded syllables and their bigrams."""
     return lexical_tokens(syllables(fold(text)))
+
+
+def lexical_documents(procedures: list[Procedure], curated: dict[str, CuratedEntry]) -> dict[str, list]:
+    """Token lists of every lexical field (``lexical.json``): one per procedure for the name and the full text,
+    one per curated phrase (with ``curated_owners``, the procedure of each phrase) for the curated leg."""
+    texts = [lexical_texts(p, curated.get(p.code)) for p in procedures]
+    phrases = [(i, phrase) for i, (_, owned, _) in enumerate(texts) for phrase in owned]
+    return {
+        "name": [fold_tokens(t[0]) for t in texts],
+        "curated": [fold_tokens(phrase) for _, phrase in phrases],
+        "curated_owners": [i for i, _ in phrases],
+        "full": [fold_tokens(t[2]) for t in texts],
+    }
+
+
+def lexical_indexes(tokens: dict[str, list], n_procedures: int) -> dict[str, LexicalIndex]:
+    """One BM25 index per field of :data:`LEXICAL_FIELDS`, each scoring all ``n_procedures``."""
+    return {field: LexicalIndex(tokens[field], tokens.get(f"{field}_owners"), n_procedures) for field in LEXICAL_FIELDS}
 
 
 @dataclass
@@ -63,7 +82,7 @@ def index_fingerprint(settings: RetrievalSettings, encoder: Encoder) -> str:
     digest.update(INDEX_VERSION.encode())
     digest.update(hashlib.sha256(_catalogue_file(settings).read_bytes()).digest())
     digest.update(curated_fingerprint().encode())
-    digest.update(encoder.model_fingerprint.encode())
+    digest.update(encoder.vector_fingerprint.encode())
     return digest.hexdigest()[:20]
 
 
@@ -88,12 +107,11 @@ def build_index(settings: RetrievalSettings, directory: Path, show_progress: boo
     encoder = Encoder(settings.model_id, cache_dir=settings.cache_dir, threads=settings.threads)
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=directory.parent))
     try:
-        texts = [lexical_texts(p, curated.get(p.code)) for p in procedures]
-        tokens = {f: [fold_tokens(t[i]) for t in texts] for i, f in enumerate(LEXICAL_FIELDS)}
+        tokens = lexical_documents(procedures, curated)
         (tmp / "lexical.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
         ToneRestorer.train(training_texts(tone_training_texts(procedures))).save(tmp / "tones.json.gz")
         passages, owners, groups = passages_with_owners([dense_passages(p, curated.get(p.code)) for p in procedures])
-        cache = VectorCache(settings.cache_dir / "vectors", encoder.model_fingerprint)
+        cache = VectorCache(settings.cache_dir / "vectors", encoder.vector_fingerprint)
         vectors = cache.encode(
             passages,
             lambda t: encoder.encode_passages(t, show_progress=show_progress, threads=settings.build_threads),
@@ -140,7 +158,7 @@ def load_index(settings: RetrievalSettings, build_if_missing: bool = True, show_
     tokens = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
     return SearchIndex(
         procedures=procedures,
-        lexical={f: LexicalIndex(tokens[f]) for f in LEXICAL_FIELDS},
+        lexical=lexical_indexes(tokens, len(procedures)),
         name_coverage=CoverageIndex(tokens["name"]),
         dense=DenseIndex.load(directory / "dense", len(procedures)),
         encoder=encoder,

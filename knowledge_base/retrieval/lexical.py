@@ -30,15 +30,38 @@ def lexical_tokens(words: Sequence[str]) -> list[str]:
 
 
 class LexicalIndex:
-    """One BM25 index over one text per document."""
+    """One BM25 index over token lists, scored per owner (by default each document owns itself).
 
-    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
-        """``documents``: token lists (see :func:`lexical_tokens`), one per document, in catalogue order."""
-        self.size = len(documents)
+    With ``owners``, several short documents (e.g. the curated phrases of a procedure) belong to one owner and
+    an owner scores as its best document, so owners with many documents are not length-penalised.
+    """
+
+    def __init__(
+        self,
+        documents: Sequence[Sequence[str]],
+        owners: Sequence[int] | None = None,
+        n_owners: int | None = None,
+    ) -> None:
+        """``documents``: token lists (see :func:`lexical_tokens`); ``owners``: the owner of each document
+        (default: the document's own position); ``n_owners``: how many owners (default: one past the largest).
+        """
+        if owners is None:
+            owners = range(len(documents))
+        owner_ids = np.asarray(owners, dtype=np.int64)
+        if len(owner_ids) != len(documents):
+            raise ValueError("documents and owners must align")
+        self.size = int(n_owners if n_owners is not None else (owner_ids.max() + 1 if len(owner_ids) else 0))
+        if len(owner_ids) and (owner_ids.min() < 0 or owner_ids.max() >= self.size):
+            raise ValueError("owner ids must lie in [0, n_owners)")
+        order = np.argsort(owner_ids, kind="stable")  # group each owner's documents together
+        owner_ids = owner_ids[order]
+        corpus = [list(documents[i]) or ["<empty>"] for i in order]
+        self._owners, self._starts = np.unique(owner_ids, return_index=True)
+        self._pooled = len(self._owners) != len(owner_ids) or not np.array_equal(self._owners, np.arange(self.size))
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
         self._bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
-        corpus = [list(doc) if doc else ["<empty>"] for doc in documents]
-        self._bm25.index(corpus, show_progress=False)
+        if corpus:
+            self._bm25.index(corpus, show_progress=False)
         df: Counter[str] = Counter()
         for doc in corpus:
             df.update(set(doc))
@@ -46,13 +69,17 @@ class LexicalIndex:
         self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """Scores ≥ 0 (≈ 1 for a full match) for every document; all zeros when no query token is known."""
+        """Scores ≥ 0 (≈ 1 for a full match) for every owner; all zeros when no query token is known."""
         known = [t for t in query_tokens if t in self._idf]
         if not known:
             return np.zeros(self.size, dtype=np.float32)
         ceiling = sum(self._idf[t] for t in known) / (1 + K1)
-        raw = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
-        return raw / ceiling
+        raw = np.asarray(self._bm25.get_scores(known), dtype=np.float32) / ceiling
+        if not self._pooled:
+            return raw
+        out = np.zeros(self.size, dtype=np.float32)
+        out[self._owners] = np.maximum.reduceat(raw, self._starts)
+        return out
 
     def known_fraction(self, query_tokens: Sequence[str]) -> float:
         """Share of the query's unigrams that occur anywhere in the indexed texts."""

@@ -17,6 +17,7 @@ from knowledge_base.retrieval.signals import (
     is_ministry_only,
     mentions_foreign,
     mentions_ministry,
+    name_undoing_words,
     undoing_words,
 )
 from knowledge_base.schema import Procedure
@@ -60,6 +61,7 @@ class QueryFeatures:
     matrix: np.ndarray  # (n_procedures, len(FEATURES))
     dense_raw: np.ndarray  # (n_procedures,) best raw cosine over the dense groups
     known_fraction: float
+    known_anywhere: bool = True  # some query word occurs in a procedure name, curated phrase or full text
 
 
 class Retriever:
@@ -81,7 +83,7 @@ class Retriever:
 
     def _undoing_names(self) -> np.ndarray:
         """(n_procedures, len(UNDOING_WORDS)) booleans: which undoing operations each procedure name carries."""
-        names = [undoing_words(fold(display_name(p)).lower()) for p in self.index.procedures]
+        names = [name_undoing_words(fold(display_name(p)).lower()) for p in self.index.procedures]
         return np.asarray([[w in words for w in UNDOING_WORDS] for words in names], dtype=bool)
 
     def _undoing_unasked(self, folded_query: str) -> np.ndarray:
@@ -121,7 +123,8 @@ class Retriever:
             st["ministry"] * (not ministry_q),
         ]
         matrix = np.stack(columns, axis=1).astype(np.float32)
-        return QueryFeatures(prepared, matrix, cos.max(axis=0), lexical["name"].known_fraction(tokens))
+        anywhere = any(leg.known_fraction(tokens) > 0 for leg in lexical.values())
+        return QueryFeatures(prepared, matrix, cos.max(axis=0), lexical["name"].known_fraction(tokens), anywhere)
 
     def oos_features(self, qf: QueryFeatures, scores: np.ndarray) -> np.ndarray:
         """The query-level features of :data:`OOS_FEATURES`, in that order."""
@@ -169,7 +172,12 @@ class Retriever:
             )
             for i in order
         ]
-        p_in = 1.0 if named else self.params.in_scope_probability(self.oos_features(qf, scores))
+        if named:
+            p_in = 1.0
+        elif not qf.known_anywhere:
+            p_in = 0.0  # not one word of the question occurs anywhere in the catalogue or the curated phrases
+        else:
+            p_in = self.params.in_scope_probability(self.oos_features(qf, scores))
         oos = p_in < self.params.oos_threshold
         ambiguous = (
             not oos

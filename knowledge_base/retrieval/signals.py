@@ -39,11 +39,38 @@ def is_ministry_only(procedure: Procedure) -> bool:
     return bool(procedure.levels) and all(level in (Level.BO, Level.KHAC) for level in procedure.levels)
 
 
-# Operations that end or undo something: a citizen rarely means them unless the question says so.
-UNDOING_WORDS = ("dung thuc hien", "cham dut", "thu hoi", "huy bo", "giai the", "tam ngung", "xoa", "dinh chi")
+# Operations that end or undo something, or redo it ("đăng ký lại" a lost civil-status record): a citizen rarely
+# means them unless the question says so.
+REDO = "dang ky lai"
+UNDOING_WORDS = (
+    "dung thuc hien",
+    "cham dut",
+    "thu hoi",
+    "huy bo",
+    "giai the",
+    "tam ngung",
+    "xoa",
+    "dinh chi",
+    REDO,
+)
 _UNDOING = re.compile(r"\b(" + "|".join(UNDOING_WORDS) + r")\b")
+# How a question asks for the redo ("làm lại giấy khai sinh", "đăng kí lại").
+_REDO_ASKED = re.compile(r"\b(dang ky lai|dang ki lai|lam lai|khai lai|re register\w*|reregist\w*|register\w* again)\b")
+_REDO_NAME = re.compile(r"^(thu tuc )?dang ky lai\b")
 
 
 def undoing_words(folded: str) -> set[str]:
-    """The undoing operations named in a folded text."""
-    return set(_UNDOING.findall(folded))
+    """The undoing operations named in a folded question."""
+    words = set(_UNDOING.findall(folded))
+    if _REDO_ASKED.search(folded):
+        words.add(REDO)
+    return words
+
+
+def name_undoing_words(folded_name: str) -> set[str]:
+    """The undoing operations a folded procedure name carries; a redo only when the name starts with it (not
+    "Đăng ký, đăng ký lại, điều chỉnh…", which is the plain procedure too)."""
+    words = set(_UNDOING.findall(folded_name)) - {REDO}
+    if _REDO_NAME.match(folded_name):
+        words.add(REDO)
+    return words

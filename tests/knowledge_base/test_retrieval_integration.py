@@ -119,3 +119,13 @@ def test_forged_payloads_get_a_clear_message(assistant, payload: str) -> None:
     result = assistant.follow(payload)
     assert result.answer.text.strip()
     assert "<script>" not in result.answer.text
+
+
+@pytest.mark.parametrize("question", ["đăng ký thường trú", "dang ky thuong tru"])
+def test_the_curated_leg_prefers_the_plain_procedure_with_many_phrases(assistant, question: str) -> None:
+    # "Đăng ký thường trú" has many curated phrases, "Xóa đăng ký thường trú" few: scored as one joined document
+    # per procedure the curated leg ranked the undoing sibling first; scored per phrase the exact phrase wins.
+    result = assistant.retriever.search(question, top_k=5)
+    curated = {c.code: c.features["bm25_curated"] for c in result.candidates}
+    assert curated[THUONG_TRU] > curated.get("1.003197", 0.0)
+    assert result.candidates[0].code == THUONG_TRU

@@ -99,3 +99,74 @@ def test_oos_threshold_respects_the_precision_target() -> None:
     threshold, precision, recall = _threshold(probs, is_oos)
     assert precision >= 0.9 and recall == pytest.approx(1.0)
     assert 0.2 < threshold <= 0.3
+
+
+def test_owned_documents_score_as_their_best_document() -> None:
+    # Owners 2, 0, 0 (given out of order); owner 1 has no document at all.
+    docs = [lexical_tokens(t.split()) for t in ("chung thuc ban sao", "dang ky khai sinh", "lam giay khai sinh")]
+    index = LexicalIndex(docs, owners=[2, 0, 0], n_owners=3)
+    plain = LexicalIndex(docs)
+    query = lexical_tokens(["dang", "ky", "khai", "sinh"])
+    pooled, single = index.scores(query), plain.scores(query)
+    assert pooled.shape == (3,)
+    assert pooled[0] == pytest.approx(max(single[1], single[2]))
+    assert pooled[1] == 0.0
+    assert pooled[2] == pytest.approx(single[0])
+    with pytest.raises(ValueError):
+        LexicalIndex(docs, owners=[0, 1])
+
+
+def test_curated_leg_does_not_penalise_procedures_with_many_phrases() -> None:
+    """A procedure with one exact phrase among many must not lose to a sibling with few phrases.
+
+    Joined into one document per procedure (the old layout), "Đăng ký thường trú" with its many phrases ranks
+    below "Xóa đăng ký thường trú" for the query "đăng ký thường trú"; scored per phrase it ranks first.
+    """
+    from knowledge_base.curated import CuratedEntry
+    from knowledge_base.retrieval.index import fold_tokens, lexical_documents, lexical_indexes
+    from knowledge_base.schema import Procedure
+
+    procedures = [
+        Procedure(code="1.003197", name="Xóa đăng ký thường trú", field="Cư trú"),
+        Procedure(code="1.004222", name="Đăng ký thường trú", field="Cư trú"),
+        Procedure(code="1.004194", name="Đăng ký tạm trú", field="Cư trú"),
+    ]
+    many = (
+        "nhập hộ khẩu",
+        "nhập khẩu cho con",
+        "đăng ký thường trú",
+        "chuyển hộ khẩu về quê",
+        "nhập khẩu về nhà chồng",
+        "làm hộ khẩu cho vợ",
+        "nhập hộ khẩu vào nhà mới mua",
+        "mới mua nhà, muốn chuyển hộ khẩu về nhà mới",
+    )
+    curated = {
+        "1.003197": CuratedEntry("1.003197", everyday=("xóa đăng ký thường trú", "cắt khẩu")),
+        "1.004222": CuratedEntry("1.004222", everyday=many),
+        "1.004194": CuratedEntry("1.004194", everyday=("đăng ký tạm trú", "khai báo tạm trú khi thuê trọ")),
+    }
+    query = fold_tokens("đăng ký thường trú")
+    joined = LexicalIndex([fold_tokens(" . ".join(curated[p.code].phrases)) for p in procedures])
+    assert joined.scores(query).argmax() == 0  # the defect this layout fixes
+
+    tokens = lexical_documents(procedures, curated)
+    assert len(tokens["curated"]) == 2 + len(many) + 2
+    assert tokens["curated_owners"] == [0, 0] + [1] * len(many) + [2, 2]
+    scores = lexical_indexes(tokens, len(procedures))["curated"].scores(query)
+    assert scores.argmax() == 1
+    assert scores[1] > scores[0] > scores[2]
+
+
+def test_a_redo_variant_counts_as_unasked_unless_the_question_asks_for_it() -> None:
+    from knowledge_base.retrieval.signals import REDO, name_undoing_words, undoing_words
+    from knowledge_base.text import fold
+
+    assert name_undoing_words(fold("Đăng ký lại khai tử").lower()) == {REDO}
+    assert name_undoing_words(fold("Thủ tục đăng ký lại kết hôn").lower()) == {REDO}
+    # A name that merely lists the redo among the plain operations is the plain procedure.
+    assert name_undoing_words(fold("Đăng ký, đăng ký lại, điều chỉnh đóng BHXH tự nguyện").lower()) == set()
+    assert name_undoing_words(fold("Xóa đăng ký thường trú").lower()) == {"xoa"}
+    assert REDO not in undoing_words("the con khai tu thi sao")
+    assert REDO in undoing_words("giay khai sinh mat roi muon lam lai")
+    assert REDO in undoing_words("how do i re register a death")

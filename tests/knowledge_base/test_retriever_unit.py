@@ -9,9 +9,9 @@ import pytest
 from knowledge_base.curated import CuratedEntry
 from knowledge_base.embedding import HashingEncoder
 from knowledge_base.retrieval.dense import DenseIndex, passages_with_owners
-from knowledge_base.retrieval.documents import LEXICAL_FIELDS, dense_passages, lexical_texts
-from knowledge_base.retrieval.index import SearchIndex, fold_tokens
-from knowledge_base.retrieval.lexical import CoverageIndex, LexicalIndex
+from knowledge_base.retrieval.documents import dense_passages
+from knowledge_base.retrieval.index import SearchIndex, lexical_documents, lexical_indexes
+from knowledge_base.retrieval.lexical import CoverageIndex
 from knowledge_base.retrieval.ranker import RankerParams
 from knowledge_base.retrieval.retriever import Retriever
 from knowledge_base.schema import Level, Procedure
@@ -38,13 +38,12 @@ CURATED = {
 
 @pytest.fixture(scope="module")
 def retriever() -> Retriever:
-    texts = [lexical_texts(p, CURATED.get(p.code)) for p in PROCEDURES]
-    tokens = {f: [fold_tokens(t[i]) for t in texts] for i, f in enumerate(LEXICAL_FIELDS)}
+    tokens = lexical_documents(PROCEDURES, CURATED)
     encoder = HashingEncoder(dim=64)
     passages, owners, groups = passages_with_owners([dense_passages(p, CURATED.get(p.code)) for p in PROCEDURES])
     index = SearchIndex(
         procedures=PROCEDURES,
-        lexical={f: LexicalIndex(tokens[f]) for f in LEXICAL_FIELDS},
+        lexical=lexical_indexes(tokens, len(PROCEDURES)),
         name_coverage=CoverageIndex(tokens["name"]),
         dense=DenseIndex(encoder.encode_passages(passages), owners, groups, len(PROCEDURES)),
         encoder=encoder,  # type: ignore[arg-type]
@@ -87,3 +86,11 @@ def test_top_k_is_bounded(retriever: Retriever) -> None:
     assert len(retriever.search("đăng ký", top_k=999).candidates) == len(PROCEDURES)
     scores = [c.score for c in retriever.search("đăng ký kết hôn", top_k=5).candidates]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_question_with_no_known_word_is_out_of_scope(retriever: Retriever) -> None:
+    # The default out-of-scope model (all-zero coefficients) would keep it in scope at p = 0.5.
+    for text in ("qwrtpl zxvbn", "kkjjhh ppoouu"):
+        result = retriever.search(text)
+        assert result.oos and result.in_scope_probability == 0.0
+    assert not retriever.search("sao y giấy tờ").oos

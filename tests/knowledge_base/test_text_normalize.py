@@ -103,3 +103,21 @@ def test_odd_input_never_raises(text):
     assert isinstance(syllables(text), list)
     assert detect_language(text) in {"vi", "en"}
     assert "<" not in cleaned and ";" not in cleaned
+
+
+def test_fast_fold_matches_the_exact_definition() -> None:
+    import unicodedata
+
+    from knowledge_base.text.normalize import _fold, _fold_slow
+
+    samples = [
+        "Đăng ký khai sinh cho con – “hộ khẩu” …",
+        unicodedata.normalize("NFD", "Thủ tục cấp đổi thẻ căn cước"),
+        "x\u0301y",  # a mark with no precomposed letter
+        "क्ष",  # a combining sign of another script
+        "\u2000 en quad",  # a singleton canonical decomposition
+        "naïve café ñandú Łódź ß Ø",
+        "한국어",
+    ]
+    for text in samples:
+        assert _fold(text) == _fold_slow(text), text

@@ -81,3 +81,17 @@ def test_load_rejects_other_files(tmp_path):
         json.dump({"format": "other"}, fh)
     with pytest.raises(ValueError):
         ToneRestorer.load(path)
+
+
+def test_training_segments_match_the_restoring_segments() -> None:
+    from knowledge_base.text.tones import _segment_tokens, _segments
+
+    samples = [
+        "Đăng ký khai sinh. Nộp 1.000 đồng, 2,5 ngày; xong",
+        "a1b 2.c d_e (f) “g” h…i",
+        "1..5 3. .7 x,y 8,9,10",
+        "",
+        "   ",
+    ]
+    for text in samples:
+        assert list(_segment_tokens(text)) == [[t for _, _, t in s] for s in _segments(text)], text
