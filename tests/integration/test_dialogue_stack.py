@@ -160,7 +160,7 @@ def test_without_tone_marks_and_in_chat_shorthand(chat):
 
 
 def test_choosing_among_close_candidates_by_typing(chat):
-    messages = chat.say("hỏi về đăng ký hộ kinh doanh")
+    messages = chat.say("thủ tục hộ kinh doanh")  # vague: which of the hộ kinh doanh procedures?
     candidates = chat.slot("candidates")
     assert candidates and len(candidates) >= 2, texts(messages)
     assert f'/choose_procedure{{"code":"{candidates[1]}"}}' in payloads(messages), "each alternative has a button"
