@@ -15,6 +15,8 @@ import pytest
 from backends.identity.seed import seed_demo
 from backends.identity.sql import SqlIdentityBackend
 
+from .fake_provider import FakeProvider, start
+
 
 class FakeClock:
     def __init__(self, start: datetime = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)) -> None:
@@ -45,3 +47,12 @@ def seeded(identity_url: str) -> Iterator[SqlIdentityBackend]:
     seed_demo(backend)
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def base_url(provider: FakeProvider) -> Iterator[str]:
+    """A fake identity provider on 127.0.0.1 serving the test module's own ``provider``."""
+    server, url = start(provider)
+    yield url
+    server.shutdown()
+    server.server_close()

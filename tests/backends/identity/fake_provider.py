@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from backends.identity.http import HttpIdentityBackend
 from backends.identity.model import Address, BirthNotice, Citizen
 
 API_KEY = "fake-identity-provider-key-71c4e9"
@@ -139,3 +140,9 @@ def start(provider: FakeProvider) -> tuple[ThreadingHTTPServer, str]:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/api"
+
+
+def client(base_url: str, key: str = API_KEY, **kwargs: object) -> HttpIdentityBackend:
+    """The HTTP adapter pointed at a fake provider, with short timeouts."""
+    kwargs.setdefault("timeout", (2.0, 5.0))
+    return HttpIdentityBackend(base_url, key, **kwargs)  # type: ignore[arg-type]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,12 +13,11 @@ from sqlalchemy import func, select
 
 from backends.identity import seed
 from backends.identity.base import MAX_BIRTH_NOTICES, IdentityUnavailable
-from backends.identity.http import HttpIdentityBackend
 from backends.identity.model import BirthNotice, mask_id_number
 from backends.identity.seed import BIRTH_NOTICES, CITIZENS, DEMO_CITIZENS, SEED_VERSION, seed_demo
 from backends.identity.sql import BirthNoticeRow, IdentitySeedRow, SqlIdentityBackend
 
-from .fake_provider import API_KEY, FakeProvider, notice_json, start
+from .fake_provider import FakeProvider, client, notice_json
 
 BY_NUMBER = {n.number: n for n in BIRTH_NOTICES}
 AN = BY_NUMBER[seed.AN_NOTICE]
@@ -315,19 +313,6 @@ def test_a_cache_seeded_before_the_notices_is_upgraded(seeded: SqlIdentityBacken
 @pytest.fixture
 def provider() -> FakeProvider:
     return FakeProvider(notices=[notice_json(n) for n in BIRTH_NOTICES])
-
-
-@pytest.fixture
-def base_url(provider: FakeProvider) -> Iterator[str]:
-    server, url = start(provider)
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-def client(base_url: str, key: str = API_KEY, **kwargs: object) -> HttpIdentityBackend:
-    kwargs.setdefault("timeout", (2.0, 5.0))
-    return HttpIdentityBackend(base_url, key, **kwargs)  # type: ignore[arg-type]
 
 
 def body(*items: BirthNotice | dict[str, object]) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 
@@ -12,7 +11,7 @@ from backends.identity.base import IdentityBackend, IdentityUnavailable
 from backends.identity.http import HttpIdentityBackend
 from backends.identity.seed import CITIZENS
 
-from .fake_provider import API_KEY, FakeProvider, citizen_json, start
+from .fake_provider import API_KEY, FakeProvider, citizen_json, client
 
 BY_ID = {c.id_number: c for c in CITIZENS}
 
@@ -20,19 +19,6 @@ BY_ID = {c.id_number: c for c in CITIZENS}
 @pytest.fixture
 def provider() -> FakeProvider:
     return FakeProvider(citizens={c.id_number: citizen_json(c) for c in CITIZENS})
-
-
-@pytest.fixture
-def base_url(provider: FakeProvider) -> Iterator[str]:
-    server, url = start(provider)
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-def client(base_url: str, key: str = API_KEY, **kwargs: object) -> HttpIdentityBackend:
-    kwargs.setdefault("timeout", (2.0, 5.0))
-    return HttpIdentityBackend(base_url, key, **kwargs)  # type: ignore[arg-type]
 
 
 def test_it_is_an_identity_backend(base_url: str) -> None:
