@@ -30,6 +30,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from ..bodies import read_capped_body
 from ..dialogue import Dialogue
 from ..settings import GatewaySettings, secret
 from .handlers import ALLOWED_UPDATES, CallbackPayloads, TelegramHandlers
@@ -180,16 +181,6 @@ class TelegramChannel:
         given = request.headers.get(SECRET_HEADER)
         return given is not None and hmac.compare_digest(given.encode("utf-8", "replace"), expected)
 
-    async def _read_body(self, request: Request) -> bytes | None:
-        """The body, or None as soon as it grows past max_body_bytes (also when no Content-Length was sent)."""
-        limit = self.settings.max_body_bytes
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                return None
-        return bytes(body)
-
     def _seen(self, update_id: int) -> bool:
         if update_id in self._recent:
             return True
@@ -204,7 +195,7 @@ class TelegramChannel:
             return JSONResponse({"detail": "Telegram webhook not configured"}, status_code=503)
         if not self._authorised(request):
             return JSONResponse({"detail": "wrong or missing secret token"}, status_code=401)
-        body = await self._read_body(request)
+        body = await read_capped_body(request, self.settings.max_body_bytes)
         if body is None:
             return JSONResponse({"detail": "body too large"}, status_code=413)
         try:

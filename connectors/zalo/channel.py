@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from ..bodies import read_capped_body
 from ..dialogue import Dialogue
 from ..privacy import pseudonym
 from ..settings import GatewaySettings, secret
@@ -83,7 +84,7 @@ class ZaloChannel:
             self.tokens.close()
 
     async def webhook(self, request: Request) -> JSONResponse:
-        body = await _read_body(request, self.settings.max_body_bytes)
+        body = await read_capped_body(request, self.settings.max_body_bytes)
         if body is None:
             return _error(413, "body too large")
         try:
@@ -137,16 +138,6 @@ def _user_id(event: dict[str, Any]) -> str:
         if isinstance(part, dict) and part.get("id"):
             return str(part["id"])
     return ""
-
-
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The raw body, or None once it exceeds ``limit`` bytes (the app's middleware only sees Content-Length)."""
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def zalo_channel(settings: GatewaySettings, dialogue: Dialogue) -> ZaloChannel | None:
