@@ -184,10 +184,14 @@ def correction_request(text: str) -> tuple[str, str | None] | None:
     return what, value
 
 
+def words(text: str) -> str:
+    """The words of ``text``, folded and lower case, one space apart ("Đồng ý!" → "dong y")."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text or "")))
+
+
 def _field_words(form_key: str, f: FormField) -> str:
     subject = _SUBJECT.get(f.section, ("", ""))
-    text = f"{f.label_vi} {subject[0]} {_SECTION_SHORT.get(f.section, ('', ''))[0]} {f.label_en} {subject[1]}"
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    return words(f"{f.label_vi} {subject[0]} {_SECTION_SHORT.get(f.section, ('', ''))[0]} {f.label_en} {subject[1]}")
 
 
 def _query_words(text: str) -> str:

@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import tempfile
+from abc import ABC, abstractmethod
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,11 @@ from .form_text import (
     correction_request,
     detect_form_kind,
     fields_named,
-    fold,
     form_title,
     question,
     suggestions,
     summary,
+    words,
 )
 from .replies import intent_payload, send_answer
 from .services import get_assistant, get_consents, get_documents, get_identity_backend, get_verifier
@@ -89,12 +90,8 @@ def _is_aside(tracker: Tracker, text: str) -> bool:
     """A question asked in the middle of the form ("lệ phí bao nhiêu?"), not an answer to the field."""
     if latest_intent(tracker) not in ASIDE_INTENTS or latest_confidence(tracker) < ASIDE_CONFIDENCE:
         return False
-    folded = f" {_words(text)} "
+    folded = f" {words(text)} "
     return text.rstrip().endswith("?") or any(f" {w} " in folded for w in QUESTION_WORDS)
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text or "")))
 
 
 def _values(tracker: Tracker) -> dict[str, Any]:
@@ -121,7 +118,7 @@ def _no_data() -> dict[str, Any]:
     return {"citizen_id": NO_DATA, "otp_code": NO_DATA, "consent": NO_DATA}
 
 
-def _load_prefill(tracker: Tracker, kind: str, id_number: str) -> dict[str, Any] | None:
+def _load_prefill(kind: str, id_number: str) -> dict[str, Any] | None:
     """The values the records give for ``kind``; None when the identity system cannot be asked."""
     backend = get_identity_backend()
     try:
@@ -129,16 +126,11 @@ def _load_prefill(tracker: Tracker, kind: str, id_number: str) -> dict[str, Any]
         if citizen is None:
             return {}
         relatives = backend.relatives(citizen)
-        notices = _birth_notices(backend, citizen) if kind == "khai_sinh" else []
+        notices = backend.birth_notices(citizen.id_number) if kind == "khai_sinh" else []
     except IdentityUnavailable as exc:
         logger.warning("identity system unavailable: %s", exc)
         return None
     return plan_prefill(kind, citizen, relatives, notices)
-
-
-def _birth_notices(backend: Any, citizen: Citizen) -> list[Any]:
-    lookup = getattr(backend, "birth_notices", None)  # a provider without birth notices: the newborn is asked
-    return list(lookup(citizen.id_number)) if callable(lookup) else []
 
 
 def _after_prefill(dispatcher: CollectingDispatcher, kind: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +141,19 @@ def _after_prefill(dispatcher: CollectingDispatcher, kind: str, values: dict[str
         return {"form_values": values}
     dispatcher.utter_message(response="utter_form_prefilled", filled=len(values))
     return {"form_values": values, "form_answer": DONE}
+
+
+def _answered(kind: str, key: str, answer: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The slots once ``key`` holds ``answer``: the values (and what follows from them), then the next question."""
+    values = after_answer(kind, key, {**values, key: answer})
+    done = next_field(kind, values) is None
+    return {
+        "form_values": values,
+        "form_redo": None,
+        "form_field": None,
+        "form_confirmed": None,
+        "form_answer": DONE if done else None,
+    }
 
 
 def _field_buttons(kind: str, fields: list[FormField], lang: str) -> list[dict[str, str]]:
@@ -179,7 +184,7 @@ class ActionStartForm(Action):
         if isinstance(verified, str) and normalize_id_number(verified):
             slots.update({"citizen_id": verified, "otp_code": "ok"})  # proved earlier in this conversation
             if kind and get_consents().granted(tracker.sender_id, verified, PURPOSE_PREFIX + kind):
-                values = _load_prefill(tracker, kind, verified)
+                values = _load_prefill(kind, verified)
                 if values is not None:
                     slots["consent"] = "yes"
                     slots.update(_after_prefill(dispatcher, kind, values))
@@ -227,7 +232,7 @@ class ValidateApplicationForm(FormValidationAction):
         if value == NO_DATA or (value and value == tracker.get_slot("verified_citizen")):
             return {"citizen_id": value}  # no data wanted, or proved earlier in this conversation
         text = str(value or "")
-        if _words(text) in SKIP_WORDS:
+        if words(text) in SKIP_WORDS:
             dispatcher.utter_message(response="utter_form_manual")
             return {**_no_data(), "form_values": _values(tracker)}
         found = _ID_IN_TEXT.search(text)
@@ -273,7 +278,7 @@ class ValidateApplicationForm(FormValidationAction):
         if not isinstance(id_number, str) or not normalize_id_number(id_number):
             return {"citizen_id": None, "otp_code": None}
         answer = str(value or "")[:MAX_ANSWER_CHARS]
-        if _words(answer) in RESEND_WORDS:
+        if words(answer) in RESEND_WORDS:
             return self._resend(dispatcher, tracker, id_number)
         verifier = get_verifier()
         if isinstance(verifier, OtpService):
@@ -307,15 +312,15 @@ class ValidateApplicationForm(FormValidationAction):
         if value in ("yes", NO_DATA):
             return {"consent": value}
         kind, id_number = _kind(tracker), tracker.get_slot("citizen_id")
-        intent, words = latest_intent(tracker), _words(str(value or ""))
-        if intent == "deny" or words in NO_WORDS:
+        intent, said = latest_intent(tracker), words(str(value or ""))
+        if intent == "deny" or said in NO_WORDS:
             dispatcher.utter_message(response="utter_form_consent_refused", buttons=self._refused_buttons(tracker))
             return {"consent": "no", "form_answer": NO_DATA, "form_confirmed": "refused", "form_values": None}
-        if not (intent == "affirm" or words in YES_WORDS) or kind is None or not isinstance(id_number, str):
+        if not (intent == "affirm" or said in YES_WORDS) or kind is None or not isinstance(id_number, str):
             dispatcher.utter_message(response="utter_ask_consent", form=_title(tracker))
             return {"consent": None}
         get_consents().grant(tracker.sender_id, id_number, PURPOSE_PREFIX + kind)
-        values = _load_prefill(tracker, kind, id_number)
+        values = _load_prefill(kind, id_number)
         if values is None:
             dispatcher.utter_message(response="utter_form_identity_down")
             values = {}
@@ -347,7 +352,7 @@ class ValidateApplicationForm(FormValidationAction):
         lang = conversation_language(tracker)
         values = _values(tracker)
         text = str(value or "")[:MAX_ANSWER_CHARS]
-        if latest_intent(tracker) == "deny" and _words(text) in LEAVE_WORDS:
+        if latest_intent(tracker) == "deny" and words(text) in LEAVE_WORDS:
             return {"form_answer": NO_DATA, "form_confirmed": ABANDONED}  # "thôi" where an answer was expected
         correction = self._correction(dispatcher, tracker, kind, values, text)
         if correction is not None:
@@ -362,9 +367,7 @@ class ValidateApplicationForm(FormValidationAction):
         if error:
             dispatcher.utter_message(text=error_message(error, lang))
             return {"form_answer": None}
-        values = after_answer(kind, asked.key, {**values, asked.key: answer})
-        done = next_field(kind, values) is None
-        return {"form_values": values, "form_redo": None, "form_field": None, "form_answer": DONE if done else None}
+        return _answered(kind, asked.key, answer, values)
 
     def _correction(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, values: dict[str, Any], text: str
@@ -392,15 +395,7 @@ class ValidateApplicationForm(FormValidationAction):
         if new_value is not None:
             answer, error = validate_field(f, new_value, today=date.today())
             if error is None:
-                values = after_answer(kind, f.key, {**values, f.key: answer})
-                done = next_field(kind, values) is None
-                return {
-                    "form_values": values,
-                    "form_redo": None,
-                    "form_field": None,
-                    "form_confirmed": None,
-                    "form_answer": DONE if done else None,
-                }
+                return _answered(kind, f.key, answer, values)
             dispatcher.utter_message(text=error_message(error, lang))
         values.pop(f.key, None)
         return {
@@ -422,13 +417,13 @@ class ValidateApplicationForm(FormValidationAction):
         if kind is None:
             return {"form_confirmed": None}
         text = str(value or "")[:MAX_ANSWER_CHARS]
-        intent, words = latest_intent(tracker), _words(text)
+        intent, said = latest_intent(tracker), words(text)
         correction = self._correction(dispatcher, tracker, kind, _values(tracker), text)
         if correction is not None:
             return correction
-        if intent == "affirm" or words in YES_WORDS:
+        if intent == "affirm" or said in YES_WORDS:
             return {"form_confirmed": "yes"}
-        if intent == "deny" or words in NO_WORDS:
+        if intent == "deny" or said in NO_WORDS:
             lang = conversation_language(tracker)
             values = _values(tracker)
             filled = [f for f in get_template(kind).fields if values.get(f.key)]
@@ -436,26 +431,29 @@ class ValidateApplicationForm(FormValidationAction):
         return {"form_confirmed": None}
 
 
-class ActionAskCitizenId(Action):
-    """Ask for the ID number, naming the form."""
+class _AskNamingTheForm(Action, ABC):
+    """Ask for a slot with a response that names the form ("… để điền sẵn tờ khai đăng ký khai sinh …")."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str: ...
 
     def name(self) -> str:
-        return "action_ask_citizen_id"
+        return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        dispatcher.utter_message(response="utter_ask_citizen_id", form=_title(tracker))
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}", form=_title(tracker))
         return []
 
 
-class ActionAskConsent(Action):
-    """Ask for consent to use the identity data for this form only."""
+class ActionAskCitizenId(_AskNamingTheForm):
+    slot = "citizen_id"
 
-    def name(self) -> str:
-        return "action_ask_consent"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        dispatcher.utter_message(response="utter_ask_consent", form=_title(tracker))
-        return []
+class ActionAskConsent(_AskNamingTheForm):
+    """Consent to use the identity data for this form only."""
+
+    slot = "consent"
 
 
 class ActionAskFormAnswer(Action):
