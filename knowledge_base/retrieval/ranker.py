@@ -31,11 +31,16 @@ PRIOR_FEATURES = (
     "foreign_asked",
     "foreign_english",
     "undoing_unasked",
+    "variant_asked",
+    "variant_unasked",
+    "place_match",
+    "place_mismatch",
     "ministry_unasked",
 )
 FEATURES = EVIDENCE_FEATURES + PRIOR_FEATURES
 # Per-query features for the out-of-scope decision: the fused top score and its margin, the best value of each
-# retrieval leg over the catalogue, the share of query words the catalogue knows, and the query's length.
+# retrieval leg over the catalogue, the share of query words the catalogue knows, the query's length, and how
+# much the query's own embedding looks like a question about paperwork (a linear score fitted on our questions).
 OOS_FEATURES = (
     "top_score",
     "margin",
@@ -48,6 +53,7 @@ OOS_FEATURES = (
     "top_name_coverage",
     "known_fraction",
     "query_words",
+    "embedding_in_scope",
 )
 
 DEFAULT_WEIGHTS = {
@@ -62,6 +68,10 @@ DEFAULT_WEIGHTS = {
     "foreign_asked": 0.2,
     "foreign_english": 0.0,
     "undoing_unasked": 0.0,
+    "variant_asked": 0.0,
+    "variant_unasked": 0.0,
+    "place_match": 0.0,
+    "place_mismatch": 0.0,
     "ministry_unasked": -0.05,
 }
 
@@ -73,6 +83,9 @@ class RankerParams:
     oos_intercept: float = 0.0
     oos_mean: list[float] = field(default_factory=lambda: [0.0] * len(OOS_FEATURES))  # standardization
     oos_scale: list[float] = field(default_factory=lambda: [1.0] * len(OOS_FEATURES))
+    # A linear score on the query embedding (in scope > 0), fitted with the out-of-scope model.
+    embedding_coef: list[float] = field(default_factory=list)
+    embedding_intercept: float = 0.0
     oos_threshold: float = 0.5  # probability of being in scope below which a question is out of scope
     ambiguity_margin: float = 0.03  # top-2 fused scores closer than this (relative) → "Ý bạn là…?"
     calibrated_on: str = "defaults"
@@ -80,6 +93,12 @@ class RankerParams:
 
     def weight_vector(self) -> np.ndarray:
         return np.asarray([self.weights.get(name, 0.0) for name in FEATURES], dtype=np.float32)
+
+    def embedding_score(self, vector: np.ndarray | None) -> float:
+        """The fitted in-scope score of a query embedding; 0 without coefficients for its dimension."""
+        if vector is None or len(self.embedding_coef) != len(vector):
+            return 0.0
+        return float(np.dot(self.embedding_coef, vector) + self.embedding_intercept)
 
     def in_scope_probability(self, oos_features: np.ndarray) -> float:
         if len(self.oos_coef) != len(oos_features):

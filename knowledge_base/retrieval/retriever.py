@@ -13,11 +13,16 @@ from knowledge_base.retrieval.index import SearchIndex, fold_tokens
 from knowledge_base.retrieval.ranker import FEATURES, RankerParams
 from knowledge_base.retrieval.signals import (
     UNDOING_WORDS,
+    VARIANT_NAMES,
+    applicant_abroad,
+    asked_variant_operations,
     is_commune_level,
     is_ministry_only,
     mentions_foreign,
     mentions_ministry,
+    name_place,
     name_undoing_words,
+    name_variant_operations,
     undoing_words,
 )
 from knowledge_base.schema import Procedure
@@ -62,6 +67,7 @@ class QueryFeatures:
     dense_raw: np.ndarray  # (n_procedures,) best raw cosine over the dense groups
     known_fraction: float
     known_anywhere: bool = True  # some query word occurs in a procedure name, curated phrase or full text
+    vector: np.ndarray | None = None  # the query embedding
 
 
 class Retriever:
@@ -72,19 +78,38 @@ class Retriever:
         self._codes = {p.code: i for i, p in enumerate(index.procedures)}
         self._static = self._static_features()
         self._undoing = self._undoing_names()
+        self._variants = self._variant_names()
 
     def _static_features(self) -> dict[str, np.ndarray]:
         procs = self.index.procedures
+        places = [name_place(fold(display_name(p)).lower()) for p in procs]
         return {
             "commune": np.asarray([is_commune_level(p) for p in procs], dtype=np.float32),
             "foreign": np.asarray([p.foreign for p in procs], dtype=np.float32),
             "ministry": np.asarray([is_ministry_only(p) for p in procs], dtype=np.float32),
+            "abroad": np.asarray([place == "abroad" for place in places], dtype=np.float32),
+            "domestic": np.asarray([place == "domestic" for place in places], dtype=np.float32),
         }
 
     def _undoing_names(self) -> np.ndarray:
         """(n_procedures, len(UNDOING_WORDS)) booleans: which undoing operations each procedure name carries."""
         names = [name_undoing_words(fold(display_name(p)).lower()) for p in self.index.procedures]
         return np.asarray([[w in words for w in UNDOING_WORDS] for words in names], dtype=bool)
+
+    def _variant_names(self) -> np.ndarray:
+        """(n_procedures, len(VARIANT_NAMES)) booleans: which sibling-variant operations each name carries."""
+        names = [name_variant_operations(fold(display_name(p)).lower()) for p in self.index.procedures]
+        return np.asarray([[v in ops for v in VARIANT_NAMES] for ops in names], dtype=bool)
+
+    def _variant_columns(self, folded_query: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per procedure: 1 when its name carries an operation the question asks for (``variant_asked``), and 1
+        when it carries one the question does not ask for (``variant_unasked``)."""
+        asked = asked_variant_operations(folded_query)
+        mask = np.asarray([v in asked for v in VARIANT_NAMES], dtype=bool)
+        return (
+            self._variants[:, mask].any(axis=1).astype(np.float32),
+            self._variants[:, ~mask].any(axis=1).astype(np.float32),
+        )
 
     def _undoing_unasked(self, folded_query: str) -> np.ndarray:
         """1 for procedures whose name undoes something (dừng, thu hồi, xóa…) that the question does not name."""
@@ -108,6 +133,9 @@ class Retriever:
         foreign_q = mentions_foreign(prepared.folded)
         ministry_q = mentions_ministry(prepared.folded)
         st = self._static
+        variant_asked, variant_unasked = self._variant_columns(prepared.folded_own)
+        abroad_q = applicant_abroad(prepared.folded_own)
+        here, there = (st["abroad"], st["domestic"]) if abroad_q else (st["domestic"], st["abroad"])
         columns = [
             lexical["name"].scores(tokens),
             lexical["curated"].scores(tokens),
@@ -120,14 +148,20 @@ class Retriever:
             st["foreign"] * foreign_q,
             st["foreign"] * (prepared.language == "en"),
             self._undoing_unasked(prepared.folded),
+            variant_asked,
+            variant_unasked,
+            here,
+            there,
             st["ministry"] * (not ministry_q),
         ]
         matrix = np.stack(columns, axis=1).astype(np.float32)
         anywhere = any(leg.known_fraction(tokens) > 0 for leg in lexical.values())
-        return QueryFeatures(prepared, matrix, cos.max(axis=0), lexical["name"].known_fraction(tokens), anywhere)
+        known = lexical["name"].known_fraction(tokens)
+        return QueryFeatures(prepared, matrix, cos.max(axis=0), known, anywhere, vector)
 
-    def oos_features(self, qf: QueryFeatures, scores: np.ndarray) -> np.ndarray:
-        """The query-level features of :data:`OOS_FEATURES`, in that order."""
+    def oos_features(self, qf: QueryFeatures, scores: np.ndarray, embedding_score: float | None = None) -> np.ndarray:
+        """The query-level features of :data:`OOS_FEATURES`, in that order (``embedding_score``: instead of the
+        fitted one, as calibration does with out-of-fold scores)."""
         if len(scores) > 1:
             top2 = -np.partition(-scores, 1)[:2]  # the two best, without sorting the whole catalogue
             top, second = float(top2.max()), float(top2.min())
@@ -147,6 +181,7 @@ class Retriever:
             column["name_coverage"],
             qf.known_fraction,
             float(len(qf.prepared.folded.split())),
+            self.params.embedding_score(qf.vector) if embedding_score is None else embedding_score,
         ]
         return np.asarray(values, dtype=np.float32)
 
@@ -160,9 +195,10 @@ class Retriever:
             return SearchResult(text, prepared, [], oos=True, in_scope_probability=0.0)
         qf = self.query_features(prepared)
         scores = qf.matrix @ self._weights
-        if named:
+        if named:  # a procedure code named in the question ranks first, whatever the weights' scale
+            top = float(scores.max())
             for code in named:
-                scores[self._codes[code]] += 10.0
+                scores[self._codes[code]] += top - float(scores[self._codes[code]]) + 1.0
         order = np.argsort(-scores)[:top_k]
         candidates = [
             Candidate(

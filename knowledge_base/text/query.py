@@ -63,6 +63,7 @@ class PreparedQuery:
     expanded: str  # shorthand expanded + catalogue terms of matched aliases appended
     restored: str  # `expanded` with tone marks restored when the input had none; else = expanded
     folded: str  # fold(expanded)
+    folded_own: str  # fold of the citizen's own (shorthand-expanded) words, without the alias terms appended
     language: str  # "vi" | "en"
     had_diacritics: bool
 
@@ -95,6 +96,7 @@ def prepare_query(text: str, *, restorer: ToneRestorer | None = None) -> Prepare
         expanded=expanded,
         restored=restored,
         folded=fold(expanded),
+        folded_own=fold(" ".join(tokens)),
         language=language,
         had_diacritics=had,
     )

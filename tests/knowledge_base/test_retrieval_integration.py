@@ -129,3 +129,23 @@ def test_the_curated_leg_prefers_the_plain_procedure_with_many_phrases(assistant
     curated = {c.code: c.features["bm25_curated"] for c in result.candidates}
     assert curated[THUONG_TRU] > curated.get("1.003197", 0.0)
     assert result.candidates[0].code == THUONG_TRU
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        # The operation in the name picks the sibling: a new card, or a new copy of a lost one.
+        ("đánh rơi mất thẻ căn cước ở chợ, giờ xin cấp lại thế nào", "1.014064"),
+        ("lần đầu làm thẻ căn cước cho con 14 tuổi cần gì", "1.014061"),
+        ("sổ đỏ bị mối ăn rách, xin đổi sổ mới", "1.012783"),
+        # Where the applicant lives picks the place of filing.
+        ("I live in Japan and want to give up my Vietnamese nationality", "1.005141"),
+        ("tôi ở Đà Nẵng, muốn xin thôi quốc tịch Việt Nam để nhập quốc tịch Hàn", "2.002036"),
+        # "thai sản" is maternity, not Thai: no foreign variant.
+        ("nghỉ thai sản được hưởng bao nhiêu tiền", "2.000693"),
+    ],
+)
+def test_sibling_variants_follow_what_the_question_says(assistant, question: str, code: str) -> None:
+    result = assistant.ask(question)
+    assert not result.oos
+    assert result.procedures[0]["code"] == code, result.procedures[:3]
