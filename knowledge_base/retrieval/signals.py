@@ -99,8 +99,8 @@ VARIANT_OPERATIONS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         "exchange",
         re.compile(r"^(thu tuc )?(cap doi|doi)\b"),
         re.compile(
-            rf"\b(cap doi|(muon|xin|can|di|phai) doi|"
-            rf"doi (sang|the|so|giay|bang|lai|moi|tu|bien|ten|chu|ho chieu|cccd|can cuoc)|"
+            rf"\b(cap doi|(muon|xin|can|di|phai) doi(?! (ten|ho|chu|dan))|"
+            rf"doi (sang|the|so|giay|bang|lai|moi|tu|bien|ho chieu|cccd|can cuoc)|"
             rf"het han|{_DAMAGED}|exchang\w*|renew\w*|expir\w*)\b"
         ),
     ),
@@ -114,6 +114,7 @@ VARIANT_OPERATIONS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"^(thu tuc )?(dieu chinh|sua doi|thay doi|bo sung)\b"),
         re.compile(
             r"\b(dieu chinh|sua|sua doi|sua lai|thay doi|bo sung|cai chinh|ghi sai|bi sai|sai ten|sai ngay|nham|"
+            r"doi ten|doi ho|doi chu ho|doi dan toc|"
             r"chuyen sang|chang\w*|correct\w*|amend\w*|updat\w*|wrong)\b"
         ),
     ),

@@ -7,6 +7,7 @@ from pathlib import Path
 from threading import Lock
 
 from .aliases import alias_terms, load_alias_table, match_tokens
+from .glossary import glossary_terms, load_glossary
 from .normalize import clean, detect_language, fold, has_diacritics, syllables
 from .shorthand import expand_acronyms, expand_shorthand_tokens, load_shorthand_table
 from .tones import ToneRestorer
@@ -50,9 +51,10 @@ def get_tone_restorer() -> ToneRestorer | None:
 
 
 def warm_up() -> None:
-    """Load the shorthand and alias tables and the tone model now rather than on the first query."""
+    """Load the shorthand, alias and glossary tables and the tone model now rather than on the first query."""
     load_shorthand_table()
     load_alias_table()
+    load_glossary()
     get_tone_restorer()
 
 
@@ -80,6 +82,9 @@ def prepare_query(text: str, *, restorer: ToneRestorer | None = None) -> Prepare
     fixed = [f for _, f in pairs]
     matches = match_tokens(tokens)
     terms = alias_terms(matches)
+    if english:
+        covered = {i for start, end, _ in matches for i in range(start, end)}
+        terms += [t for t in glossary_terms(tokens, covered) if t not in terms]
     expanded = " ".join([*tokens, *terms])
     restored = expanded
     if language == "vi" and not had and tokens:
