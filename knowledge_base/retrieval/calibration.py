@@ -29,6 +29,9 @@ def calibration_files() -> list[Path]:
 
 
 PRECISION_TARGET = 0.9
+# The share of out-of-scope questions that precision is computed for (our calibration sets hold more of them than
+# citizens send; see :func:`_threshold`).
+EXPECTED_OOS_SHARE = 0.1
 # L2 strengths tried for the ranking fit; the one with the best cross-validated hit@1 + MRR is kept.
 REGULARISATION_GRID = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3)
 RANKING_FOLDS = 4
@@ -89,15 +92,27 @@ def choose_regularisation(stack: np.ndarray, gold_masks: np.ndarray) -> tuple[fl
     return best, {f"cv_quality_l2_{k:g}": round(v, 4) for k, v in quality.items()}
 
 
-def _threshold(probabilities: np.ndarray, is_oos: np.ndarray) -> tuple[float, float, float]:
-    """The in-scope-probability threshold with the best oos recall at precision ≥ target."""
+def _threshold(
+    probabilities: np.ndarray, is_oos: np.ndarray, oos_share: float | None = None
+) -> tuple[float, float, float]:
+    """The in-scope-probability threshold with the best oos recall at precision ≥ target.
+
+    Precision depends on how many questions are out of scope. With ``oos_share``, it is computed as if that share
+    of the questions were out of scope (the out-of-scope examples are reweighted), so that a calibration set rich
+    in out-of-scope examples does not pick a threshold that refuses too many real questions.
+    """
+    n_oos, n_in = int(is_oos.sum()), int((~is_oos).sum())
+    weight = 1.0
+    if oos_share is not None and n_oos and n_in:
+        weight = oos_share / (1 - oos_share) * n_in / n_oos
     best = (0.5, 0.0, 0.0)
     for t in np.unique(np.round(probabilities, 4)):
         said = probabilities < t
         if not said.any():
             continue
-        precision = float((said & is_oos).sum() / said.sum())
-        recall = float((said & is_oos).sum() / max(is_oos.sum(), 1))
+        caught = float((said & is_oos).sum()) * weight
+        precision = caught / (caught + float((said & ~is_oos).sum()))
+        recall = float((said & is_oos).sum() / max(n_oos, 1))
         if precision >= PRECISION_TARGET and recall > best[2]:
             best = (float(t), precision, recall)
     return best
@@ -139,7 +154,7 @@ def calibrate(retriever: Retriever, question_files: list[Path]) -> tuple[RankerP
     xs = scaler.transform(x)
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
     cv_prob = cross_val_predict(model, xs, y, cv=folds, method="predict_proba")[:, 1]
-    threshold, precision, recall = _threshold(cv_prob, y == 0)
+    threshold, precision, recall = _threshold(cv_prob, y == 0, EXPECTED_OOS_SHARE)
     model.fit(xs, y)
     params.embedding_coef = [round(float(c), 6) for c in embedding.coef_[0]]
     params.embedding_intercept = round(float(embedding.intercept_[0]), 6)
