@@ -3,8 +3,8 @@
 Weights: a listwise softmax fit with an L2 penalty whose strength is chosen by cross-validation (hit@1 + MRR)
 on in-scope questions.
 Out of scope: a logistic regression on query-level features, one of them a linear score on the query embedding;
-its threshold is chosen on cross-validated
-probabilities to maximize out-of-scope recall while keeping precision ≥ the target.
+its threshold is chosen on cross-validated probabilities to maximize out-of-scope recall while keeping precision
+≥ the target (computed for the expected share of out-of-scope questions).
 """
 
 from __future__ import annotations

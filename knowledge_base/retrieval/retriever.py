@@ -70,19 +70,26 @@ class QueryFeatures:
     vector: np.ndarray | None = None  # the query embedding
 
 
+def _carried(carried_by_name: list[set[str]], vocabulary: tuple[str, ...]) -> np.ndarray:
+    """(n_procedures, len(vocabulary)) booleans: which of ``vocabulary`` (undoing words, variant operations) each
+    procedure name carries."""
+    return np.asarray([[word in carried for word in vocabulary] for carried in carried_by_name], dtype=bool)
+
+
 class Retriever:
     def __init__(self, index: SearchIndex, params: RankerParams | None = None) -> None:
         self.index = index
         self.params = params or RankerParams.load()
         self._weights = self.params.weight_vector()
         self._codes = {p.code: i for i, p in enumerate(index.procedures)}
-        self._static = self._static_features()
-        self._undoing = self._undoing_names()
-        self._variants = self._variant_names()
+        folded_names = [fold(display_name(p)).lower() for p in index.procedures]
+        self._static = self._static_features(folded_names)
+        self._undoing = _carried([name_undoing_words(n) for n in folded_names], UNDOING_WORDS)
+        self._variants = _carried([name_variant_operations(n) for n in folded_names], VARIANT_NAMES)
 
-    def _static_features(self) -> dict[str, np.ndarray]:
+    def _static_features(self, folded_names: list[str]) -> dict[str, np.ndarray]:
         procs = self.index.procedures
-        places = [name_place(fold(display_name(p)).lower()) for p in procs]
+        places = [name_place(n) for n in folded_names]
         return {
             "commune": np.asarray([is_commune_level(p) for p in procs], dtype=np.float32),
             "foreign": np.asarray([p.foreign for p in procs], dtype=np.float32),
@@ -90,16 +97,6 @@ class Retriever:
             "abroad": np.asarray([place == "abroad" for place in places], dtype=np.float32),
             "domestic": np.asarray([place == "domestic" for place in places], dtype=np.float32),
         }
-
-    def _undoing_names(self) -> np.ndarray:
-        """(n_procedures, len(UNDOING_WORDS)) booleans: which undoing operations each procedure name carries."""
-        names = [name_undoing_words(fold(display_name(p)).lower()) for p in self.index.procedures]
-        return np.asarray([[w in words for w in UNDOING_WORDS] for words in names], dtype=bool)
-
-    def _variant_names(self) -> np.ndarray:
-        """(n_procedures, len(VARIANT_NAMES)) booleans: which sibling-variant operations each name carries."""
-        names = [name_variant_operations(fold(display_name(p)).lower()) for p in self.index.procedures]
-        return np.asarray([[v in ops for v in VARIANT_NAMES] for ops in names], dtype=bool)
 
     def _variant_columns(self, folded_query: str) -> tuple[np.ndarray, np.ndarray]:
         """Per procedure: 1 when its name carries an operation the question asks for (``variant_asked``), and 1
@@ -196,9 +193,9 @@ class Retriever:
         qf = self.query_features(prepared)
         scores = qf.matrix @ self._weights
         if named:  # a procedure code named in the question ranks first, whatever the weights' scale
-            top = float(scores.max())
+            first = float(scores.max()) + 1.0
             for code in named:
-                scores[self._codes[code]] += top - float(scores[self._codes[code]]) + 1.0
+                scores[self._codes[code]] = first
         order = np.argsort(-scores)[:top_k]
         candidates = [
             Candidate(
