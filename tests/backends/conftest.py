@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from http.server import HTTPServer
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -25,6 +27,17 @@ NOW = datetime(2026, 3, 10, 10, 0, tzinfo=VN_TZ)
 @pytest.fixture
 def now() -> datetime:
     return NOW
+
+
+@contextmanager
+def serving(started: tuple[HTTPServer, str]) -> Iterator[str]:
+    """The base URL of a fake server started on 127.0.0.1 (``start(...)`` of a fake module), stopped afterwards."""
+    server, url = started
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def postgres_url_or_skip() -> str:

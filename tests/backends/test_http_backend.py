@@ -14,7 +14,7 @@ from backends.dossiers.http import HttpDossierBackend
 from backends.dossiers.model import VN_TZ, Dossier, DossierStatus
 from backends.dossiers.seed import demo_dossiers
 
-from .conftest import NOW
+from .conftest import NOW, serving
 from .fake_province import API_KEY, FakeProvince, dossier_json, start
 
 DEMO: list[Dossier] = [dossier for dossier, _ in demo_dossiers(NOW)]
@@ -29,10 +29,8 @@ def province() -> FakeProvince:
 
 @pytest.fixture
 def base_url(province: FakeProvince) -> Iterator[str]:
-    server, url = start(province)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serving(start(province)) as url:
+        yield url
 
 
 def client(base_url: str, key: str = API_KEY, **kwargs: object) -> HttpDossierBackend:

@@ -15,6 +15,7 @@ import pytest
 from backends.identity.seed import seed_demo
 from backends.identity.sql import SqlIdentityBackend
 
+from ..conftest import serving
 from .fake_provider import FakeProvider, start
 
 
@@ -52,7 +53,5 @@ def seeded(identity_url: str) -> Iterator[SqlIdentityBackend]:
 @pytest.fixture
 def base_url(provider: FakeProvider) -> Iterator[str]:
     """A fake identity provider on 127.0.0.1 serving the test module's own ``provider``."""
-    server, url = start(provider)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serving(start(provider)) as url:
+        yield url
